@@ -68,9 +68,11 @@ func (a *APS) Parse(b []byte) ([]byte, error) {
 	case fcf&(1<<7) != 0:
 		return nil, &Error{Layer: "aps", Field: "extended header", Err: ErrUnsupported}
 	}
-	need := 7
+	// Frame control, destination endpoint, cluster, profile, source endpoint and counter make 8
+	// bytes; group delivery swaps the 1-byte endpoint for a 2-byte group address.
+	need := 8
 	if a.DeliveryMode == DeliveryGroup {
-		need = 8
+		need = 9
 	}
 	if len(b) < need {
 		return nil, truncated("aps", "header", len(b))

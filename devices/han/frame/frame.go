@@ -17,7 +17,8 @@ var (
 	// ErrTruncated means the input ended inside a header field.
 	ErrTruncated = errors.New("truncated")
 	// ErrUnsupported means a valid frame uses a feature this codec does not carry (MAC beacons and
-	// commands, NWK multicast or source routing, secured frames until NWK security lands).
+	// commands, 802.15.4-2015 frames, NWK multicast or source routing, secured frames until NWK
+	// security lands).
 	ErrUnsupported = errors.New("unsupported")
 	// ErrBadFCS means the 802.15.4 frame check sequence does not match the frame.
 	ErrBadFCS = errors.New("frame check sequence mismatch")

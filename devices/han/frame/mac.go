@@ -98,6 +98,15 @@ func (m *MAC) Parse(b []byte) ([]byte, error) {
 	if m.FrameType != MACData {
 		return nil, &Error{Layer: "mac", Field: "frame type", Err: ErrUnsupported}
 	}
+	// 802.15.4-2015 frames (version 2) place PAN IDs by a different table and may carry header IEs
+	// and a suppressed sequence number, so reading them by the 2006 rules would misplace every
+	// field that follows; version 3 is reserved.
+	switch m.FrameVersion {
+	case 2:
+		return nil, &Error{Layer: "mac", Field: "frame version", Err: ErrUnsupported}
+	case 3:
+		return nil, &Error{Layer: "mac", Field: "frame version", Err: ErrInvalid}
+	}
 	if m.DstMode == 1 || m.SrcMode == 1 {
 		return nil, &Error{Layer: "mac", Field: "addressing mode", Err: ErrInvalid}
 	}
