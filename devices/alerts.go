@@ -51,30 +51,30 @@ const AlertSource = "GBCS alert codes (Table 16.2 of GBCS) as listed by Wireshar
 
 // Alerts is smetsim's table of the alerts its devices raise.
 var Alerts = []AlertInfo{
-	{AlertLowCredit, "Combined Credit Below Low Credit Threshold (prepayment mode)", []Kind{ESME, GSME}},
-	{AlertCreditAddedLocally, "Credit Added Locally", []Kind{ESME, GSME}},
-	{AlertECAvailable, "Emergency Credit Has Become Available (prepayment mode)", []Kind{ESME, GSME}},
-	{AlertClockAdjusted, "Clock adjusted (within tolerance)", []Kind{ESME, GSME}},
-	{AlertDisabledArmedEC, "Supply Disabled then Armed - Activate Emergency Credit triggered", []Kind{ESME, GSME}},
-	{AlertECExhausted, "Emergency Credit Exhausted", []Kind{ESME, GSME}},
-	{AlertECActivated, "Emergency Credit Activated", []Kind{ESME, GSME}},
-	{AlertBillingDataLog, "Billing Data Log Updated", []Kind{ESME, GSME}},
-	{AlertClockNotAdjusted, "Clock not adjusted (adjustment greater than 10 seconds)", []Kind{ESME, GSME}},
-	{AlertCreditBelowDisable, "Credit Below Disablement Threshold (prepayment mode)", []Kind{ESME, GSME}},
-	{AlertCHFDeviceLogChanged, "CHF Device Log Changed", []Kind{CHF}},
-	{AlertLowBattery, "Low Battery Capacity", []Kind{GSME}},
-	{AlertSupplyArmed, "Supply Armed", []Kind{ESME, GSME}},
-	{AlertSupplyOutageRestored, "Supply Outage Restored", []Kind{ESME}},
-	{AlertSupplyOutageRestored3, "Supply Outage Restored - Outage >= 3 minutes", []Kind{ESME}},
-	{AlertFirmwareChanged, "Change in the executing Firmware version", []Kind{ESME, GSME, CHF, PPMID}},
-	{AlertDeviceJoined, "Device joining succeeded", []Kind{CHF}},
-	{AlertDeviceUnjoined, "Device Unjoining succeeded", []Kind{CHF}},
-	{AlertDuplicateUTRN, "Duplicate UTRN entered", []Kind{ESME, GSME}},
-	{AlertSupplyInterrupted, "Supply interrupted", []Kind{ESME}},
-	{AlertUTRNExceedsMaxCredit, "UTRN exceeds Maximum Credit Threshold", []Kind{ESME, GSME}},
-	{AlertUTRNNotAuthentic, "UTRN not Authentic", []Kind{ESME, GSME}},
-	{AlertFirmwareVerified, "Firmware Verification Successful", []Kind{ESME, GSME, CHF, PPMID}},
-	{AlertDisablementSuspended, "Disablement of Supply due to insufficient credit has been suspended", []Kind{ESME, GSME}},
+	{AlertLowCredit, "Combined Credit Below Low Credit Threshold (prepayment mode)", []Kind{KindESME, KindGSME}},
+	{AlertCreditAddedLocally, "Credit Added Locally", []Kind{KindESME, KindGSME}},
+	{AlertECAvailable, "Emergency Credit Has Become Available (prepayment mode)", []Kind{KindESME, KindGSME}},
+	{AlertClockAdjusted, "Clock adjusted (within tolerance)", []Kind{KindESME, KindGSME}},
+	{AlertDisabledArmedEC, "Supply Disabled then Armed - Activate Emergency Credit triggered", []Kind{KindESME, KindGSME}},
+	{AlertECExhausted, "Emergency Credit Exhausted", []Kind{KindESME, KindGSME}},
+	{AlertECActivated, "Emergency Credit Activated", []Kind{KindESME, KindGSME}},
+	{AlertBillingDataLog, "Billing Data Log Updated", []Kind{KindESME, KindGSME}},
+	{AlertClockNotAdjusted, "Clock not adjusted (adjustment greater than 10 seconds)", []Kind{KindESME, KindGSME}},
+	{AlertCreditBelowDisable, "Credit Below Disablement Threshold (prepayment mode)", []Kind{KindESME, KindGSME}},
+	{AlertCHFDeviceLogChanged, "CHF Device Log Changed", []Kind{KindCHF}},
+	{AlertLowBattery, "Low Battery Capacity", []Kind{KindGSME}},
+	{AlertSupplyArmed, "Supply Armed", []Kind{KindESME, KindGSME}},
+	{AlertSupplyOutageRestored, "Supply Outage Restored", []Kind{KindESME}},
+	{AlertSupplyOutageRestored3, "Supply Outage Restored - Outage >= 3 minutes", []Kind{KindESME}},
+	{AlertFirmwareChanged, "Change in the executing Firmware version", []Kind{KindESME, KindGSME, KindCHF, KindPPMID}},
+	{AlertDeviceJoined, "Device joining succeeded", []Kind{KindCHF}},
+	{AlertDeviceUnjoined, "Device Unjoining succeeded", []Kind{KindCHF}},
+	{AlertDuplicateUTRN, "Duplicate UTRN entered", []Kind{KindESME, KindGSME}},
+	{AlertSupplyInterrupted, "Supply interrupted", []Kind{KindESME}},
+	{AlertUTRNExceedsMaxCredit, "UTRN exceeds Maximum Credit Threshold", []Kind{KindESME, KindGSME}},
+	{AlertUTRNNotAuthentic, "UTRN not Authentic", []Kind{KindESME, KindGSME}},
+	{AlertFirmwareVerified, "Firmware Verification Successful", []Kind{KindESME, KindGSME, KindCHF, KindPPMID}},
+	{AlertDisablementSuspended, "Disablement of Supply due to insufficient credit has been suspended", []Kind{KindESME, KindGSME}},
 }
 
 // String gives the code in hex with its description.
@@ -87,13 +87,21 @@ func (c AlertCode) String() string {
 	return fmt.Sprintf("%04X", uint16(c))
 }
 
+// DCC events are what a device reports that the DCC, not the device, turns into an alert to Users
+// (a DCC alert rather than a GBCS device alert).
+const (
+	DCCEventPowerOutage   = "PowerOutageEvent" // the CHF's last gasp when mains power fails
+	DCCEventPowerRestored = "PowerRestored"    // the CHF is back; the ESME raises 0x8F35/0x8F36
+)
+
 // Alert is one alert raised by a device.
 type Alert struct {
-	Time   time.Time // device time (UTC) when raised
-	Device EUI64
-	Kind   Kind
-	Code   AlertCode
-	Detail string
+	Time     time.Time // device time (UTC) when raised
+	Device   EUI64
+	Kind     Kind
+	Code     AlertCode // GBCS alert code; zero for a DCC event
+	DCCEvent string    // set instead of Code for events the DCC reports as DCC alerts
+	Detail   string
 }
 
 // AlertSink receives alerts; the CHF forwards them over the WAN, the simulator counts and reports

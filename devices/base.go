@@ -2,6 +2,7 @@ package devices
 
 import (
 	"fmt"
+	"github.com/smetsim/smetsim/devices/han"
 	"github.com/smetsim/smetsim/devices/sched"
 	"time"
 )
@@ -10,6 +11,7 @@ import (
 type Env struct {
 	Sched  sched.Scheduler
 	Alerts AlertSink
+	io     hanIO
 }
 
 func (e *Env) alert(a Alert) {
@@ -84,6 +86,9 @@ type base struct {
 	logs     *logs
 	pending  *FirmwareImage
 	fwGen    uint32
+	net      *han.Network
+	short    uint16
+	seq      uint8 // ZCL transaction sequence number
 }
 
 // EUI returns the device's Device ID.

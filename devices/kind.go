@@ -20,27 +20,27 @@ type Kind uint8
 // The device kinds of a SMETS1 installation. The zero Kind is invalid so that a forgotten field
 // in a fixture is caught.
 const (
-	ESME Kind = iota + 1
-	GSME
-	CHF
-	GPF
-	PPMID
+	KindESME Kind = iota + 1
+	KindGSME
+	KindCHF
+	KindGPF
+	KindPPMID
 )
 
 // Kinds lists every device kind in the order smetsim prints them.
-var Kinds = []Kind{ESME, GSME, CHF, GPF, PPMID}
+var Kinds = []Kind{KindESME, KindGSME, KindCHF, KindGPF, KindPPMID}
 
 var kindInfo = [...]struct{ name, long, desc string }{
-	ESME:  {"ESME", "Electricity Smart Metering Equipment", "electricity meter: import/export and TOU/block registers, tariffs, credit or prepayment, load switch, profiles and logs"},
-	GSME:  {"GSME", "Gas Smart Metering Equipment", "battery-powered gas meter: m³ register converted to kWh, prepayment, valve; sleepy, talks only when it wakes"},
-	CHF:   {"CHF", "Communications Hub Function", "WAN modem and ZigBee HAN coordinator: device log (whitelist), WAN state, power outage alerts"},
-	GPF:   {"GPF", "Gas Proxy Function", "mirror of the gas meter's data in the hub; queues commands for the GSME until it wakes; time source"},
-	PPMID: {"PPMID", "Prepayment Meter Interface Device", "in-home prepayment interface: shows credit, sends top-up codes (UTRNs), activates emergency credit"},
+	KindESME:  {"ESME", "Electricity Smart Metering Equipment", "electricity meter: import/export and TOU/block registers, tariffs, credit or prepayment, load switch, profiles and logs"},
+	KindGSME:  {"GSME", "Gas Smart Metering Equipment", "battery-powered gas meter: m³ register converted to kWh, prepayment, valve; sleepy, talks only when it wakes"},
+	KindCHF:   {"CHF", "Communications Hub Function", "WAN modem and ZigBee HAN coordinator: device log (whitelist), WAN state, power outage alerts"},
+	KindGPF:   {"GPF", "Gas Proxy Function", "mirror of the gas meter's data in the hub; queues commands for the GSME until it wakes; time source"},
+	KindPPMID: {"PPMID", "Prepayment Meter Interface Device", "in-home prepayment interface: shows credit, sends top-up codes (UTRNs), activates emergency credit"},
 }
 
 // String returns the kind's abbreviation (ESME, GSME, CHF, GPF, PPMID).
 func (k Kind) String() string {
-	if k >= ESME && k <= PPMID {
+	if k >= KindESME && k <= KindPPMID {
 		return kindInfo[k].name
 	}
 	return fmt.Sprintf("Kind(%d)", uint8(k))
@@ -48,7 +48,7 @@ func (k Kind) String() string {
 
 // LongName returns the kind's full name as the SMETS1 specification writes it.
 func (k Kind) LongName() string {
-	if k >= ESME && k <= PPMID {
+	if k >= KindESME && k <= KindPPMID {
 		return kindInfo[k].long
 	}
 	return k.String()
@@ -56,7 +56,7 @@ func (k Kind) LongName() string {
 
 // Description says in one line what a device of this kind does.
 func (k Kind) Description() string {
-	if k >= ESME && k <= PPMID {
+	if k >= KindESME && k <= KindPPMID {
 		return kindInfo[k].desc
 	}
 	return ""

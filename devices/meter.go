@@ -195,11 +195,22 @@ func (m *meter) pending(now time.Time) (units uint64, charge Money) {
 // catchUp settles every completed slot up to now.
 func (m *meter) catchUp(now time.Time) { m.settleTo(SlotOf(now)) }
 
-// Register returns the total register at now: Wh imported for an ESME, dm³ for a GSME.
-func (m *meter) Register(now time.Time) uint64 {
-	m.catchUp(now)
-	u, _ := m.pending(now)
-	return m.total + u
+// Register returns the total register at t: Wh imported for an ESME, dm³ for a GSME. An instant
+// before the current half hour is derived backwards from the load model, as RegisterAt does.
+func (m *meter) Register(t time.Time) uint64 {
+	m.catchUp(t)
+	k := SlotOf(t)
+	if k >= m.settled {
+		u, _ := m.pending(t)
+		return m.total + u
+	}
+	total := m.total
+	for j := k + 1; j < m.settled; j++ {
+		a, b := slotSpan(j)
+		total -= unitsIn(m.load, m.offs, j, a, b)
+	}
+	a, b := slotSpan(k)
+	return total - (unitsIn(m.load, m.offs, k, a, b) - unitsIn(m.load, m.offs, k, a, t.Unix()))
 }
 
 // TierRegisters returns the TOU registers at the start of the current slot.
@@ -272,7 +283,9 @@ func (m *meter) Tariff() *Tariff { return m.tariff }
 // completed half hour; Balance(now) includes the half hour in progress.
 func (m *meter) Prepayment() *Prepayment { return m.prepay }
 
-// Balance returns the meter balance at now, including the half hour in progress.
+// Balance returns the meter balance at now, including the half hour in progress. now is the
+// run's current instant: the balance history is not kept, so an earlier instant reads as the
+// balance at the start of the current half hour.
 func (m *meter) Balance(now time.Time) Money {
 	if m.prepay == nil {
 		return 0
@@ -548,25 +561,40 @@ func (m *meter) checkCredit(now time.Time) {
 	m.record(now, AlertCreditBelowDisable, int64(bal), true)
 }
 
-// plan schedules a credit event at the instant, within the current slot, at which credit would
-// run out with supply on.
+// plan schedules a credit event at the next instant, within the current slot, at which the
+// balance crosses a level that matters: the low-credit warning, the emergency-credit threshold,
+// or exhaustion. Consumption within a slot is uniform, so the crossing is found by proportion.
 func (m *meter) plan(now time.Time) {
 	p := m.prepay
 	if m.supply != SupplyEnabled || p.Friendly {
 		return
 	}
 	_, cNow := m.pending(now)
-	avail := p.Available() - cNow
-	if avail <= 0 {
+	bal := p.Balance - cNow
+	exhaust := p.DisableThreshold
+	if p.ECActive {
+		exhaust -= p.ECLimit
+	}
+	target, found := exhaust, bal > exhaust
+	for _, level := range [...]struct {
+		at   Money
+		live bool
+	}{{p.LowCredit, !p.lowSent}, {p.ECThreshold, !p.ecSent && !p.ECActive && p.ECLimit > 0}} {
+		if level.live && level.at < bal && (!found || level.at > target) {
+			target, found = level.at, true
+		}
+	}
+	if !found {
 		return
 	}
+	need := bal - target
 	_, end := slotSpan(SlotOf(now))
 	_, cEnd := m.pending(time.Unix(end-1, 0))
-	if cEnd-cNow < avail || cEnd <= cNow {
+	if cEnd-cNow < need || cEnd <= cNow {
 		return
 	}
 	t0 := now.Unix()
-	dt := float64(end-1-t0) * float64(avail) / float64(cEnd-cNow)
+	dt := float64(end-1-t0) * float64(need) / float64(cEnd-cNow)
 	at := time.Unix(t0+int64(math.Ceil(dt)), 0)
 	m.env.Sched.At(at, m.h, eventArg(evCredit, m.gen))
 }

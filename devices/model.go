@@ -38,6 +38,8 @@ type Model struct {
 	WakeInterval time.Duration
 	// AwakeWindow is how long a GSME stays awake after waking to receive queued commands.
 	AwakeWindow time.Duration
+	// PollInterval is how often a PPMID refreshes the credit it shows from the ESME and GPF.
+	PollInterval time.Duration
 	// Tiers is the number of TOU registers (1–4) an ESME or GSME keeps.
 	Tiers int
 	// Export says the ESME has an export register.
@@ -141,10 +143,10 @@ var faultNames = map[FaultKind]string{
 
 // FaultKinds lists the fault kinds with the device kinds they apply to.
 var FaultKinds = map[FaultKind][]Kind{
-	FaultForgetBlockThresholds: {ESME},
-	FaultWrongDivisor:          {ESME, GSME},
-	FaultMissWakeups:           {GSME},
-	FaultClockDrift:            {ESME, GSME, CHF, PPMID},
+	FaultForgetBlockThresholds: {KindESME},
+	FaultWrongDivisor:          {KindESME, KindGSME},
+	FaultMissWakeups:           {KindGSME},
+	FaultClockDrift:            {KindESME, KindGSME, KindCHF, KindPPMID},
 }
 
 // String returns the fault's name as profiles write it.
@@ -213,7 +215,7 @@ func (m *Model) Compile() error {
 			m.fault.driftPerDay = f.DriftPerDay
 		}
 	}
-	if m.Kind == GSME && m.WakeInterval <= 0 {
+	if m.Kind == KindGSME && m.WakeInterval <= 0 {
 		return fmt.Errorf("a GSME model needs a wake interval")
 	}
 	if m.Tiers < 0 || m.Tiers > MaxTiers {
