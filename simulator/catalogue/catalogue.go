@@ -193,6 +193,7 @@ type rawProfile struct {
 	Export           bool                    `yaml:"export"`
 	WakeInterval     string                  `yaml:"wake_interval"`
 	AwakeWindow      string                  `yaml:"awake_window"`
+	PollInterval     string                  `yaml:"poll_interval"`
 	Latency          *rawLatency             `yaml:"latency"`
 	Unsupported      map[string]string       `yaml:"unsupported"`
 	Variations       map[string]rawVariation `yaml:"variations"`
@@ -243,7 +244,7 @@ func ParseProfile(name string, data []byte) ([]*devices.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if kind == devices.GSME {
+	if kind == devices.KindGSME {
 		if wake == 0 {
 			return nil, doc.Errorf("wake_interval", "missing: a GSME profile needs a wake interval such as 30m")
 		}
@@ -252,6 +253,20 @@ func ParseProfile(name string, data []byte) ([]*devices.Model, error) {
 		}
 	} else if wake != 0 {
 		return nil, doc.Errorf("wake_interval", "only a GSME sleeps; a %s is mains powered", kind)
+	}
+	poll, err := duration(doc, "poll_interval", raw.PollInterval)
+	if err != nil {
+		return nil, err
+	}
+	if kind == devices.KindPPMID {
+		if poll == 0 {
+			poll = 30 * time.Minute
+		}
+		if poll < time.Minute {
+			return nil, doc.Errorf("poll_interval", "%s is too short: a PPMID polls at most once a minute", poll)
+		}
+	} else if poll != 0 {
+		return nil, doc.Errorf("poll_interval", "only a PPMID polls its meters")
 	}
 	baseLatency := devices.Latency{Dist: devices.LatencyLogNormal, Median: 2 * time.Second, P95: 8 * time.Second, Max: 60 * time.Second}
 	if raw.Latency != nil {
@@ -289,7 +304,7 @@ func ParseProfile(name string, data []byte) ([]*devices.Model, error) {
 			ID: raw.ID + "@" + fw.Version, Family: raw.ID, Kind: kind,
 			Manufacturer: raw.Manufacturer, ModelName: raw.Model, HardwareVersion: raw.HardwareVersion,
 			FirmwareVersion: fw.Version, ManufacturerCode: uint16(code), Description: raw.Description,
-			Latency: baseLatency, WakeInterval: wake, AwakeWindow: awake, Tiers: raw.Tiers, Export: raw.Export,
+			Latency: baseLatency, WakeInterval: wake, AwakeWindow: awake, PollInterval: poll, Tiers: raw.Tiers, Export: raw.Export,
 		}
 		if fw.Latency != nil {
 			if m.Latency, err = latency(doc, p+".latency", fw.Latency); err != nil {
@@ -378,7 +393,7 @@ func unsupported(doc *yamldoc.Doc, field string, raw, base map[string]string) (m
 		out[k] = v
 	}
 	for k, v := range raw {
-		p := field + "." + yamldoc.Key(k)
+		p := yamldoc.Join(field, k)
 		if err := checkSRV(doc, p, k); err != nil {
 			return nil, err
 		}
@@ -406,7 +421,7 @@ func variations(doc *yamldoc.Doc, field string, raw map[string]rawVariation, bas
 		out[k] = v
 	}
 	for k, v := range raw {
-		p := field + "." + yamldoc.Key(k)
+		p := yamldoc.Join(field, k)
 		if err := checkSRV(doc, p, k); err != nil {
 			return nil, err
 		}
