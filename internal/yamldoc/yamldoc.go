@@ -4,14 +4,19 @@
 package yamldoc
 
 import (
+	"encoding"
 	"errors"
 	"fmt"
+	"math"
+	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // MaxSize bounds the files this package reads, so that a mistaken path to a huge file fails
@@ -59,7 +64,15 @@ func Decode(name string, data []byte, v any) (*Doc, error) {
 	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return nil, convert(name, err)
+		e := convert(name, err)
+		// The parser refuses a duplicate key before there is a tree to name its field in; a
+		// second parse that tolerates duplicates gives that tree.
+		if ye, ok := e.(*Error); ok && ye.Line > 0 {
+			if g, gerr := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey()); gerr == nil && len(g.Docs) > 0 {
+				ye.Field, _ = fieldAt(g.Docs[0].Body, "", ye.Line, ye.Column, 0)
+			}
+		}
+		return nil, e
 	}
 	doc := &Doc{Name: name, file: f}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
@@ -69,12 +82,140 @@ func Decode(name string, data []byte, v any) (*Doc, error) {
 		return nil, &Error{File: name, Line: docLine(f.Docs[1]), Msg: "file holds more than one YAML document"}
 	}
 	if err := yaml.NodeToValue(f.Docs[0].Body, v, yaml.DisallowUnknownField()); err != nil {
-		return nil, convert(name, err)
+		e := convert(name, err)
+		if ye, ok := e.(*Error); ok && ye.Line > 0 {
+			// The decoder knows only the token it stopped at; name the field the way the user
+			// would write it, so the message reads like the file.
+			ye.Field, _ = fieldAt(f.Docs[0].Body, "", ye.Line, ye.Column, 0)
+		}
+		return nil, e
+	}
+	if err := checkWhole(name, f.Docs[0].Body, reflect.TypeOf(v), "", 0); err != nil {
+		return nil, err
 	}
 	return doc, nil
 }
 
+// checkWhole refuses a number with a fraction where the value wants a whole number. The decoder
+// would truncate it (tiers: 2.5 becomes 2), silently turning a typo into a different setting.
+func checkWhole(name string, n ast.Node, t reflect.Type, path string, depth int) error {
+	if n == nil || t == nil || depth > maxWalkDepth || customDecoded(t) {
+		return nil
+	}
+	n = unwrap(n)
+	switch t.Kind() {
+	case reflect.Pointer:
+		return checkWhole(name, n, t.Elem(), path, depth+1)
+	case reflect.Struct:
+		m, ok := n.(*ast.MappingNode)
+		if !ok {
+			return nil
+		}
+		for _, kv := range m.Values {
+			k := keyString(kv.Key)
+			if ft, ok := yamlField(t, k); ok {
+				if err := checkWhole(name, kv.Value, ft, Join(path, k), depth+1); err != nil {
+					return err
+				}
+			}
+		}
+	case reflect.Map:
+		m, ok := n.(*ast.MappingNode)
+		if !ok {
+			return nil
+		}
+		for _, kv := range m.Values {
+			if err := checkWhole(name, kv.Value, t.Elem(), Join(path, keyString(kv.Key)), depth+1); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		s, ok := n.(*ast.SequenceNode)
+		if !ok {
+			return nil
+		}
+		for i, item := range s.Values {
+			if err := checkWhole(name, item, t.Elem(), fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
+				return err
+			}
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		var text string
+		switch v := n.(type) {
+		case *ast.FloatNode:
+			text = v.GetToken().Value
+		case *ast.StringNode:
+			text = v.Value
+		default:
+			return nil
+		}
+		if f, err := strconv.ParseFloat(strings.TrimSpace(text), 64); err == nil && f != math.Trunc(f) {
+			e := &Error{File: name, Field: path, Msg: fmt.Sprintf("wrong type: got %s, want a whole number", text)}
+			if tk := n.GetToken(); tk != nil && tk.Position != nil {
+				e.Line, e.Column = tk.Position.Line, tk.Position.Column
+			}
+			return e
+		}
+	}
+	return nil
+}
+
+var (
+	textUnmarshaler  = reflect.TypeFor[encoding.TextUnmarshaler]()
+	bytesUnmarshaler = reflect.TypeFor[yaml.BytesUnmarshaler]()
+	ifaceUnmarshaler = reflect.TypeFor[yaml.InterfaceUnmarshaler]()
+)
+
+// customDecoded reports whether a type decodes itself, so its own checks apply rather than ours.
+func customDecoded(t reflect.Type) bool {
+	for _, u := range []reflect.Type{textUnmarshaler, bytesUnmarshaler, ifaceUnmarshaler} {
+		if t.Implements(u) || reflect.PointerTo(t).Implements(u) {
+			return true
+		}
+	}
+	return false
+}
+
+// yamlField returns the type of the struct field a key decodes into, following inlined structs.
+func yamlField(t reflect.Type, key string) (reflect.Type, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if tag == "-" {
+			continue
+		}
+		if strings.Contains(","+opts+",", ",inline,") {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				if t, ok := yamlField(ft, key); ok {
+					return t, true
+				}
+			}
+			continue
+		}
+		if tag == "" {
+			tag = strings.ToLower(f.Name)
+		}
+		if tag == key {
+			return f.Type, true
+		}
+	}
+	return nil, false
+}
+
+// docLine is the line a later document starts on: its "---" if it has one (a document may be
+// nothing but the separator), else its first token.
 func docLine(d *ast.DocumentNode) int {
+	if d.Start != nil {
+		return d.Start.Position.Line
+	}
 	if d.Body != nil && d.Body.GetToken() != nil {
 		return d.Body.GetToken().Position.Line
 	}
@@ -84,18 +225,122 @@ func docLine(d *ast.DocumentNode) int {
 func convert(name string, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
-		e := &Error{File: name, Msg: cleanMessage(ye.GetMessage())}
+		e := &Error{File: name, Msg: message(ye)}
 		if tk := ye.GetToken(); tk != nil {
 			e.Line, e.Column = tk.Position.Line, tk.Position.Column
 		}
 		return e
 	}
+	if errors.Is(err, yaml.ErrExceededMaxDepth) {
+		return &Error{File: name, Msg: "the file nests too deeply"}
+	}
 	return &Error{File: name, Msg: err.Error()}
 }
+
+// message words a decoder error for a fixture author. The typed errors carry the types
+// involved, which is sturdier than reading them back out of the library's English.
+func message(ye yaml.Error) string {
+	var (
+		te *yaml.TypeError
+		ue *yaml.UnexpectedNodeTypeError
+		oe *yaml.OverflowError
+	)
+	switch {
+	case errors.As(ye, &te) && te.SrcType != nil && te.DstType != nil:
+		return fmt.Sprintf("wrong type: got %s, want %s", friendlyType(te.SrcType.String()), friendlyType(te.DstType.String()))
+	case errors.As(ye, &ue):
+		return fmt.Sprintf("wrong type: got %s, want %s", friendlyNode(ue.Actual), friendlyNode(ue.Expected))
+	case errors.As(ye, &oe) && oe.DstType != nil:
+		return fmt.Sprintf("%s is out of range for %s", oe.SrcNum, friendlyType(oe.DstType.String()))
+	}
+	return cleanMessage(ye.GetMessage())
+}
+
+func friendlyNode(t ast.NodeType) string {
+	switch t {
+	case ast.NullType:
+		return "nothing (null)"
+	case ast.BoolType:
+		return "true or false"
+	case ast.IntegerType:
+		return "a whole number"
+	case ast.FloatType, ast.InfinityType, ast.NanType:
+		return "a number"
+	case ast.StringType, ast.LiteralType:
+		return "a string"
+	case ast.MappingType, ast.MappingValueType:
+		return "a mapping"
+	case ast.SequenceType:
+		return "a list"
+	}
+	return t.YAMLName()
+}
+
+// fieldAt finds the path, written as Errorf takes it, of the node at line:col under n (whose own
+// path is path). A key's position names that key; a value's names the key it belongs to.
+func fieldAt(n ast.Node, path string, line, col, depth int) (string, bool) {
+	if n == nil || depth > maxWalkDepth {
+		return "", false
+	}
+	switch v := n.(type) {
+	case *ast.TagNode:
+		if at(v.GetToken(), line, col) {
+			return path, true
+		}
+		return fieldAt(v.Value, path, line, col, depth+1)
+	case *ast.AnchorNode:
+		if at(v.GetToken(), line, col) {
+			return path, true
+		}
+		return fieldAt(v.Value, path, line, col, depth+1)
+	case *ast.MappingNode:
+		for _, kv := range v.Values {
+			if p, ok := fieldAt(kv, path, line, col, depth+1); ok {
+				return p, true
+			}
+		}
+		if at(v.GetToken(), line, col) {
+			return path, true
+		}
+	case *ast.MappingValueNode:
+		kp := Join(path, keyString(v.Key))
+		if at(v.Key.GetToken(), line, col) || at(v.GetToken(), line, col) {
+			return kp, true
+		}
+		return fieldAt(v.Value, kp, line, col, depth+1)
+	case *ast.SequenceNode:
+		for i, item := range v.Values {
+			if p, ok := fieldAt(item, fmt.Sprintf("%s[%d]", path, i), line, col, depth+1); ok {
+				return p, true
+			}
+		}
+		if at(v.GetToken(), line, col) {
+			return path, true
+		}
+	default:
+		if at(n.GetToken(), line, col) {
+			return path, true
+		}
+	}
+	return "", false
+}
+
+// maxWalkDepth bounds the recursion over a document; the decoder refuses deeper nesting anyway.
+const maxWalkDepth = 10_000
+
+func at(tk *token.Token, line, col int) bool {
+	return tk != nil && tk.Position != nil && tk.Position.Line == line && tk.Position.Column == col
+}
+
+
+var duplicateKey = regexp.MustCompile(`^mapping key "(.*)" already defined at \[(\d+):(\d+)\]$`)
 
 // cleanMessage turns the decoder's Go-flavoured messages into ones a fixture author can act on.
 func cleanMessage(m string) string {
 	m = strings.TrimSpace(m)
+	if d := duplicateKey.FindStringSubmatch(m); d != nil {
+		return fmt.Sprintf("key %q is given twice (first on line %s)", d[1], d[2])
+	}
 	if i := strings.Index(m, "cannot unmarshal "); i >= 0 {
 		// "cannot unmarshal string into Go struct field rawModel.tiers of type int"
 		rest := m[i+len("cannot unmarshal "):]
@@ -143,7 +388,7 @@ func (d *Doc) Position(path string) (int, int) {
 	}
 	for p := path; ; {
 		if n := d.node(p); n != nil {
-			if tk := n.GetToken(); tk != nil {
+			if tk := startToken(n); tk != nil && tk.Position != nil {
 				return tk.Position.Line, tk.Position.Column
 			}
 		}
@@ -152,6 +397,20 @@ func (d *Doc) Position(path string) (int, int) {
 		}
 		p = parent(p)
 	}
+}
+
+// startToken is where a node begins as the user sees it. A mapping's own token is the colon of
+// its first key; pointing at the key reads better, for a list item as for the whole document.
+func startToken(n ast.Node) *token.Token {
+	switch v := unwrap(n).(type) {
+	case *ast.MappingNode:
+		if len(v.Values) > 0 && !v.IsFlowStyle {
+			return startToken(v.Values[0])
+		}
+	case *ast.MappingValueNode:
+		return v.Key.GetToken()
+	}
+	return n.GetToken()
 }
 
 // node finds a field by path. Keys are matched literally so that keys with dots (SRV variants such
@@ -227,11 +486,12 @@ func splitPath(path string) []pathStep {
 		st := pathStep{index: -1}
 		switch {
 		case strings.HasPrefix(path, `["`):
-			end := strings.Index(path, `"]`)
+			// Search after the opening `["`: in `["]"]` the quote that opens also starts a `"]`.
+			end := strings.Index(path[2:], `"]`)
 			if end < 0 {
 				return steps
 			}
-			st.key, path = path[2:end], path[end+2:]
+			st.key, path = path[2:2+end], path[2+end+2:]
 		case path[0] == '[':
 			end := strings.IndexByte(path, ']')
 			if end < 0 {
@@ -266,6 +526,12 @@ func splitPath(path string) []pathStep {
 }
 
 func parent(path string) string {
+	if strings.HasSuffix(path, `"]`) {
+		// A quoted key may itself hold brackets, so look for where the quoting starts.
+		if i := strings.LastIndex(path, `["`); i >= 0 {
+			return path[:i]
+		}
+	}
 	if strings.HasSuffix(path, "]") {
 		if i := strings.LastIndexByte(path, '['); i >= 0 {
 			return path[:i]
@@ -283,4 +549,14 @@ func Key(k string) string {
 		return `["` + k + `"]`
 	}
 	return k
+}
+
+// Join appends a map key to a field path: "unsupported" and "4.11" give unsupported["4.11"], the
+// form messages use and Position reads, and "devices" and "ESME" give devices.ESME.
+func Join(path, key string) string {
+	k := Key(key)
+	if path == "" || strings.HasPrefix(k, "[") {
+		return path + k
+	}
+	return path + "." + k
 }

@@ -480,18 +480,22 @@ var CPLColumns = []string{"device_type", "manufacturer", "model", "hardware_vers
 
 // ParseCPL reads the CPL, a CSV file with the header CPLColumns; lines starting with # are comments.
 func ParseCPL(name string, data []byte) ([]CPLEntry, error) {
-	r := csv.NewReader(strings.NewReader(string(data)))
+	// Spreadsheets save CSV with a byte-order mark, which would otherwise stick to the first column.
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\ufeff")))
 	r.Comment = '#'
 	r.FieldsPerRecord = len(CPLColumns)
 	r.TrimLeadingSpace = true
 	header, err := r.Read()
+	if err == io.EOF {
+		return nil, &yamldoc.Error{File: name, Line: 1, Msg: "empty: want the header " + strings.Join(CPLColumns, ",")}
+	}
 	if err != nil {
-		return nil, cplError(name, err)
+		return nil, cplError(name, header, err)
 	}
 	for i, h := range header {
 		if strings.TrimSpace(h) != CPLColumns[i] {
-			line, _ := r.FieldPos(i)
-			return nil, &yamldoc.Error{File: name, Line: line, Field: CPLColumns[i], Msg: fmt.Sprintf("header column %d is %q; want %s", i+1, h, strings.Join(CPLColumns, ","))}
+			line, col := r.FieldPos(i)
+			return nil, &yamldoc.Error{File: name, Line: line, Column: col, Field: CPLColumns[i], Msg: fmt.Sprintf("header column %d is %q; want %s", i+1, h, strings.Join(CPLColumns, ","))}
 		}
 	}
 	var out []CPLEntry
@@ -502,7 +506,7 @@ func ParseCPL(name string, data []byte) ([]CPLEntry, error) {
 			break
 		}
 		if err != nil {
-			return nil, cplError(name, err)
+			return nil, cplError(name, rec, err)
 		}
 		line, _ := r.FieldPos(0)
 		bad := func(col int, msg string, args ...any) error {
@@ -534,10 +538,20 @@ func ParseCPL(name string, data []byte) ([]CPLEntry, error) {
 	return out, nil
 }
 
-func cplError(name string, err error) error {
+// cplError locates a CSV reader error. For a row of the wrong length the reader still returns
+// the row, so the message can say how many columns it has and which is the first one missing.
+func cplError(name string, rec []string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &yamldoc.Error{File: name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()}
+		e := &yamldoc.Error{File: name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()}
+		if errors.Is(pe.Err, csv.ErrFieldCount) {
+			e.Msg = fmt.Sprintf("the row has %d columns; want %d: %s", len(rec), len(CPLColumns), strings.Join(CPLColumns, ","))
+			if len(rec) < len(CPLColumns) {
+				e.Field = CPLColumns[len(rec)]
+				e.Msg = "missing: " + e.Msg
+			}
+		}
+		return e
 	}
 	return &yamldoc.Error{File: name, Msg: err.Error()}
 }

@@ -4,6 +4,7 @@
 package fleet
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io/fs"
 	"math"
@@ -149,6 +150,12 @@ var (
 	mpanPattern = regexp.MustCompile(`^[0-9]{13}$`)
 	mprnPattern = regexp.MustCompile(`^[0-9]{6,10}$`)
 	idPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	// prefixPattern is what may come before a generated premises number and still make an id.
+	prefixPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	// moneyDigits is a plain decimal amount, with thousands separated by commas if at all.
+	moneyDigits = regexp.MustCompile(`^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$|^\.[0-9]+$`)
+	// clockPattern is a local time of day, H:MM or HH:MM.
+	clockPattern = regexp.MustCompile(`^([0-9]{1,2}):([0-9]{2})$`)
 )
 
 // ParseSpec reads and validates a fleet file, resolving models against the catalogue.
@@ -214,9 +221,35 @@ func ParseSpec(name string, data []byte, cat *catalogue.Catalogue) (*Spec, error
 		if total > MaxPremises {
 			return nil, doc.Errorf(p+".count", "the fleet would have %d premises; the limit is %d", total, MaxPremises)
 		}
+		// Premises ids name premises in reports and lookups, so a generated one must not repeat a
+		// listed one or another generator's.
+		for j, prev := range s.Generators {
+			if prev.Prefix == g.Prefix {
+				return nil, doc.Errorf(p+".prefix", "prefix %q is already used by generate[%d]", g.Prefix, j)
+			}
+		}
+		for _, id := range sortedKeys(ids) {
+			if n, ok := generatedNumber(id, g.Prefix); ok && n <= g.Count {
+				return nil, doc.Errorf(p+".prefix", "generated premises %s has the id of %s", id, ids[id])
+			}
+		}
 		s.Generators = append(s.Generators, *g)
 	}
 	return s, nil
+}
+
+// generatedNumber reports whether id is one a generator with the given prefix makes (prefix, then
+// the premises number in at least six digits) and which.
+func generatedNumber(id, prefix string) (int, bool) {
+	digits, ok := strings.CutPrefix(id, prefix)
+	if !ok || len(digits) < 6 || (len(digits) > 6 && digits[0] == '0') {
+		return 0, false
+	}
+	n, err := strconv.Atoi(digits)
+	if err != nil || n < 1 || fmt.Sprintf("%06d", n) != digits {
+		return 0, false
+	}
+	return n, true
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -228,7 +261,9 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// ParseMoney reads an amount written as pounds ("£12.50") or pence ("24.5p").
+// ParseMoney reads an amount written as pounds ("£12.50", "-£3", "£1,250") or pence ("24.5p").
+// Only plain decimals are money: ParseFloat alone would also take "£1e3", "£0x1p4" or "£-3"
+// after a leading minus, which no one writes for an amount and would turn a typo into a price.
 func ParseMoney(s string) (devices.Money, error) {
 	t := strings.TrimSpace(s)
 	neg := strings.HasPrefix(t, "-")
@@ -236,11 +271,11 @@ func ParseMoney(s string) (devices.Money, error) {
 	var pence float64
 	var err error
 	switch {
-	case strings.HasPrefix(t, "£"):
+	case strings.HasPrefix(t, "£") && moneyDigits.MatchString(t[len("£"):]):
 		var pounds float64
 		pounds, err = strconv.ParseFloat(strings.ReplaceAll(t[len("£"):], ",", ""), 64)
 		pence = pounds * 100
-	case strings.HasSuffix(t, "p"):
+	case strings.HasSuffix(t, "p") && moneyDigits.MatchString(t[:len(t)-1]) && !strings.Contains(t, ","):
 		pence, err = strconv.ParseFloat(t[:len(t)-1], 64)
 	default:
 		return 0, fmt.Errorf("%q: write money as pounds (£12.50) or pence (24.5p)", s)
@@ -255,11 +290,15 @@ func ParseMoney(s string) (devices.Money, error) {
 	return m, nil
 }
 
+// parseClock reads a time of day. Digits only: Atoi alone would take "07:+5" as 07:05.
 func parseClock(s string) (uint16, error) {
-	h, m, ok := strings.Cut(s, ":")
-	hh, err1 := strconv.Atoi(h)
-	mm, err2 := strconv.Atoi(m)
-	if !ok || err1 != nil || err2 != nil || hh < 0 || hh > 23 || mm < 0 || mm > 59 || len(m) != 2 {
+	m := clockPattern.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Errorf("%q: write a local time of day as HH:MM, such as 07:30", s)
+	}
+	hh, _ := strconv.Atoi(m[1])
+	mm, _ := strconv.Atoi(m[2])
+	if hh > 23 || mm > 59 {
 		return 0, fmt.Errorf("%q: write a local time of day as HH:MM, such as 07:30", s)
 	}
 	return uint16(hh*60 + mm), nil
@@ -324,13 +363,13 @@ func parseTariff(doc *yamldoc.Doc, p, name string, r rawTariff) (*devices.Tariff
 		t.StandingCharge = m
 	}
 	if r.CalorificValue != 0 {
-		if r.CalorificValue < 30 || r.CalorificValue > 50 {
+		if !(r.CalorificValue >= 30 && r.CalorificValue <= 50) { // written so that .nan fails too
 			return nil, doc.Errorf(p+".calorific_value", "%g MJ/m³ is outside the 30–50 range of natural gas", r.CalorificValue)
 		}
 		t.CalorificValue = uint32(r.CalorificValue*1000 + 0.5)
 	}
 	if r.ConversionFactor != 0 {
-		if r.ConversionFactor < 0.9 || r.ConversionFactor > 1.1 {
+		if !(r.ConversionFactor >= 0.9 && r.ConversionFactor <= 1.1) {
 			return nil, doc.Errorf(p+".conversion_factor", "%g is not a plausible volume correction factor (about 1.02264)", r.ConversionFactor)
 		}
 		t.ConversionFactor = uint32(r.ConversionFactor*1e6 + 0.5)
@@ -477,6 +516,8 @@ func (s *Spec) parseGenerator(doc *yamldoc.Doc, p string, index int, r rawGenera
 	}
 	if g.Prefix == "" {
 		g.Prefix = fmt.Sprintf("gen%d-", index+1)
+	} else if !prefixPattern.MatchString(g.Prefix) {
+		return nil, doc.Errorf(p+".prefix", "%q: a premises id prefix is letters, digits, dots, hyphens and underscores", g.Prefix)
 	}
 	var err error
 	if r.EUIBase == "" {
@@ -484,6 +525,11 @@ func (s *Spec) parseGenerator(doc *yamldoc.Doc, p string, index int, r rawGenera
 	}
 	if g.EUIBase, err = devices.ParseEUI64(r.EUIBase); err != nil {
 		return nil, doc.Errorf(p+".eui_base", "%v", err)
+	}
+	// Premises i uses base + 8i … base + 8i + 4; past the last EUI-64 the IDs would wrap around to
+	// 00-00-… and collide unseen with other devices.
+	if base := binary.BigEndian.Uint64(g.EUIBase[:]); uint64(g.Count) > (math.MaxUint64-base)/8 {
+		return nil, doc.Errorf(p+".eui_base", "%d premises from %s would run past the last Device ID", g.Count, g.EUIBase)
 	}
 	for _, kname := range sortedKeys(r.Models) {
 		kp := yamldoc.Join(p+".models", kname)
@@ -500,8 +546,8 @@ func (s *Spec) parseGenerator(doc *yamldoc.Doc, p string, index int, r rawGenera
 				return nil, doc.Errorf(yamldoc.Join(kp, id), "%s is a %s model, not a %s", m.ID, m.Kind, kind)
 			}
 			w := r.Models[kname][id]
-			if w <= 0 {
-				return nil, doc.Errorf(yamldoc.Join(kp, id), "weight %g must be positive", w)
+			if !(w > 0) || math.IsInf(w, 0) { // a .nan or .inf weight would skew every pick
+				return nil, doc.Errorf(yamldoc.Join(kp, id), "weight %g must be a positive number", w)
 			}
 			g.Models[kind] = append(g.Models[kind], Weighted[*devices.Model]{m, w})
 		}
@@ -522,7 +568,11 @@ func (s *Spec) parseGenerator(doc *yamldoc.Doc, p string, index int, r rawGenera
 			if t == nil {
 				return nil, doc.Errorf(yamldoc.Join(kp, name), "unknown tariff %q", name)
 			}
-			g.Tariffs[kind] = append(g.Tariffs[kind], Weighted[*devices.Tariff]{t, r.Tariffs[kname][name]})
+			w := r.Tariffs[kname][name]
+			if !(w > 0) || math.IsInf(w, 0) {
+				return nil, doc.Errorf(yamldoc.Join(kp, name), "weight %g must be a positive number", w)
+			}
+			g.Tariffs[kind] = append(g.Tariffs[kind], Weighted[*devices.Tariff]{t, w})
 		}
 	}
 	for _, k := range []devices.Kind{devices.KindESME, devices.KindGSME} {
@@ -534,7 +584,7 @@ func (s *Spec) parseGenerator(doc *yamldoc.Doc, p string, index int, r rawGenera
 		if v == nil {
 			continue
 		}
-		if *v < 0 || *v > 1 {
+		if !(*v >= 0 && *v <= 1) { // written so that .nan fails too
 			return nil, doc.Errorf(p+"."+field, "%g: a share is between 0 and 1", *v)
 		}
 	}
