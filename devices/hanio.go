@@ -23,10 +23,8 @@ type hanIO struct {
 	ctu zcl.ConsumerTopUp
 	ctr zcl.ConsumerTopUpResponse
 	sec zcl.SelectAvailableEmergencyCredit
-	cs  zcl.ChangeSupply
 	lcs zcl.LocalChangeSupply
 	ssr zcl.SupplyStatusResponse
-	dm  zcl.DisplayMessage
 	mc  zcl.MessageConfirmation
 	gpr zcl.GetProfileResponse
 }
@@ -224,16 +222,6 @@ func (b *base) timeAttribute(now time.Time, id uint16, master bool) (zcl.Value, 
 		return zcl.Uint(zcl.TypeUint32, uint64(u)), true
 	}
 	return zcl.Value{}, false
-}
-
-// ukSummerTime returns when British Summer Time starts and ends in a year (01:00 UTC on the last
-// Sundays of March and October).
-func ukSummerTime(year int) (time.Time, time.Time) {
-	last := func(m time.Month) time.Time {
-		d := time.Date(year, m+1, 1, 1, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
-		return d.AddDate(0, 0, -int(d.Weekday()))
-	}
-	return last(time.March), last(time.October)
 }
 
 func leadingNumber(s string) uint8 {

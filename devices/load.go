@@ -50,6 +50,9 @@ func meanOf(v []float64) float64 {
 	return s / float64(len(v))
 }
 
+// midJanuary2000 is 15 January 2000 in days since the Unix epoch.
+const midJanuary2000 = 10971
+
 // LoadModel is a premises' deterministic consumption: how much each half-hour slot would use if
 // supply were on throughout. Registers, profiles and daily logs are all derived from it, so they
 // agree whatever order they are read in.
@@ -66,13 +69,12 @@ func (l LoadModel) SlotUnits(s Slot) uint64 {
 		return 0
 	}
 	start := s.Start()
-	local := start.In(London)
-	hh := (local.Hour()*60 + local.Minute()) / 30
-	shape := elecShape[hh]
-	season := 1 + 0.25*math.Cos(2*math.Pi*float64(local.YearDay()-15)/365.25)
+	hh := LocalMinuteOfDay(start) / 30
+	// The season peaks in mid-January: a cosine of the time since 15 January 2000, in years.
+	phase := math.Cos(2 * math.Pi * (float64(start.Unix())/86400 - midJanuary2000) / 365.2425)
+	shape, season := elecShape[hh], 1+0.25*phase
 	if l.Commodity == Gas {
-		shape = gasShape[hh]
-		season = 1 + 0.75*math.Cos(2*math.Pi*float64(local.YearDay()-15)/365.25)
+		shape, season = gasShape[hh], 1+0.75*phase
 	}
 	perSlot := float64(l.Annual) * 1000 / (365.25 * 48)
 	noise := 0.5 + Unit(Mix(l.Seed, uint64(s)))

@@ -76,3 +76,41 @@ var _ = Describe("UK local time", func() {
 		Expect(in).To(BeFalse())
 	})
 })
+
+var _ = Describe("UK local time arithmetic", func() {
+	// The reference answers come from the time zone database.
+	refDayStart := func(t time.Time) time.Time {
+		l := t.In(devices.London)
+		return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, devices.London).UTC()
+	}
+	refNext := func(t time.Time) time.Time {
+		l := t.In(devices.London)
+		return time.Date(l.Year(), l.Month(), l.Day()+1, 0, 0, 0, 0, devices.London).UTC()
+	}
+	refMinute := func(t time.Time) int {
+		l := t.In(devices.London)
+		return l.Hour()*60 + l.Minute()
+	}
+	check := func(t time.Time) {
+		Expect(devices.LocalMinuteOfDay(t)).To(Equal(refMinute(t)), "minute of day at %s", t)
+		Expect(devices.LocalDayStart(t)).To(Equal(refDayStart(t)), "day start at %s", t)
+		Expect(devices.NextLocalDayStart(t)).To(Equal(refNext(t)), "next day start at %s", t)
+	}
+
+	It("agrees with the time zone database every hour from 1990 to 2060", func() {
+		for t := time.Date(1990, 1, 1, 0, 17, 0, 0, time.UTC); t.Year() < 2060; t = t.Add(time.Hour) {
+			check(t)
+		}
+	})
+
+	It("agrees every minute around the clock changes", func() {
+		for _, year := range []int{1996, 2026, 2027, 2099, 2199, 2200} {
+			for _, month := range []time.Month{time.March, time.October} {
+				from := time.Date(year, month, 24, 0, 0, 0, 0, time.UTC)
+				for t := from; t.Before(from.AddDate(0, 0, 8)); t = t.Add(time.Minute) {
+					check(t)
+				}
+			}
+		}
+	})
+})

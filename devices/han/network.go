@@ -19,6 +19,7 @@ const Airtime = 5 * time.Millisecond
 const maxSleepyQueue = 16
 
 type inflight struct {
+	at               int64 // Unix nanoseconds it is delivered
 	net              *Network
 	src, dst         uint16
 	srcEP, dstEP     uint8
@@ -33,9 +34,15 @@ type Medium struct {
 	sched     sched.Scheduler
 	queue     []inflight // FIFO: frames on the air, delivered in order
 	head      int
+	scheduled bool // an event for the head of the queue is on the scheduler
 	listeners []Listener
 	pkt       frame.Packet
 	stats     Stats
+	// The frame being delivered: copied out of the queue, so that a receiver sending frames of
+	// its own (which may reuse the queue's storage) cannot change what it is reading, and held
+	// here rather than on the stack, where handing it to a Node would cost an allocation.
+	rx  [MaxPayload]byte
+	msg Message
 }
 
 // NewMedium returns a medium that delivers frames on sched.
@@ -63,18 +70,30 @@ func (md *Medium) transmit(now time.Time, nw *Network, m *Message) {
 	f := &md.queue[len(md.queue)-1]
 	f.net, f.src, f.dst, f.srcEP, f.dstEP, f.cluster, f.profile = nw, m.Src, m.Dst, m.SrcEndpoint, m.DstEndpoint, m.Cluster, m.Profile
 	f.n = uint8(copy(f.buf[:], m.Payload))
-	md.sched.At(now.Add(Airtime), md, 0)
+	f.at = now.Add(Airtime).UnixNano()
+	// Every frame takes the same airtime, so the queue is in delivery order and one event on the
+	// scheduler, for its head, is enough.
+	if !md.scheduled {
+		md.scheduled = true
+		md.sched.At(now.Add(Airtime), md, 0)
+	}
 }
 
-// Fire delivers the oldest frame on the air. It implements devices.Handler.
+// Fire delivers every frame on the air that is due. It implements sched.Handler.
 func (md *Medium) Fire(now time.Time, _ uint64) {
-	if md.head >= len(md.queue) {
+	due := now.UnixNano()
+	for md.head < len(md.queue) && md.queue[md.head].at <= due {
+		f := &md.queue[md.head]
+		md.head++
+		n := copy(md.rx[:], f.buf[:f.n])
+		md.msg = Message{Src: f.src, Dst: f.dst, SrcEndpoint: f.srcEP, DstEndpoint: f.dstEP, Cluster: f.cluster, Profile: f.profile, Payload: md.rx[:n]}
+		f.net.deliver(now, &md.msg)
+	}
+	if md.head < len(md.queue) {
+		md.sched.At(time.Unix(0, md.queue[md.head].at), md, 0)
 		return
 	}
-	f := &md.queue[md.head]
-	md.head++
-	m := Message{Src: f.src, Dst: f.dst, SrcEndpoint: f.srcEP, DstEndpoint: f.dstEP, Cluster: f.cluster, Profile: f.profile, Payload: f.buf[:f.n]}
-	f.net.deliver(now, &m)
+	md.scheduled = false
 }
 
 type member struct {

@@ -2,6 +2,7 @@ package clock_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -52,6 +53,24 @@ var _ = Describe("The virtual clock", func() {
 		Expect(c.RunFor(context.Background(), time.Hour)).To(Succeed())
 		for i, f := range l.got {
 			Expect(f.arg).To(Equal(uint64(i)))
+		}
+	})
+
+	It("fires thousands of events scheduled in random order in time order, ties in scheduling order", func() {
+		c := clock.NewVirtual(start)
+		l := &log{}
+		r := rand.New(rand.NewPCG(1, 2))
+		for i := uint64(0); i < 5000; i++ {
+			c.At(start.Add(time.Duration(r.IntN(300))*time.Second), l, i)
+		}
+		Expect(c.RunFor(context.Background(), time.Hour)).To(Succeed())
+		Expect(l.got).To(HaveLen(5000))
+		for i := 1; i < len(l.got); i++ {
+			a, b := l.got[i-1], l.got[i]
+			Expect(!b.at.Before(a.at)).To(BeTrue())
+			if b.at.Equal(a.at) {
+				Expect(b.arg).To(BeNumerically(">", a.arg))
+			}
 		}
 	})
 
