@@ -19,6 +19,7 @@ const (
 	AlertClockAdjusted         AlertCode = 0x8145
 	AlertDisabledArmedEC       AlertCode = 0x8168
 	AlertECExhausted           AlertCode = 0x81AA
+	AlertCustomerAcknowledged  AlertCode = 0x81A6
 	AlertECActivated           AlertCode = 0x81AB
 	AlertBillingDataLog        AlertCode = 0x8F0A
 	AlertClockNotAdjusted      AlertCode = 0x8F0C
@@ -57,6 +58,7 @@ var Alerts = []AlertInfo{
 	{AlertClockAdjusted, "Clock adjusted (within tolerance)", []Kind{KindESME, KindGSME}},
 	{AlertDisabledArmedEC, "Supply Disabled then Armed - Activate Emergency Credit triggered", []Kind{KindESME, KindGSME}},
 	{AlertECExhausted, "Emergency Credit Exhausted", []Kind{KindESME, KindGSME}},
+	{AlertCustomerAcknowledged, "Customer Acknowledged Message on HAN Device", []Kind{KindESME}},
 	{AlertECActivated, "Emergency Credit Activated", []Kind{KindESME, KindGSME}},
 	{AlertBillingDataLog, "Billing Data Log Updated", []Kind{KindESME, KindGSME}},
 	{AlertClockNotAdjusted, "Clock not adjusted (adjustment greater than 10 seconds)", []Kind{KindESME, KindGSME}},

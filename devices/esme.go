@@ -180,7 +180,9 @@ func (e *ESME) HANReceive(now time.Time, m *han.Message) {
 			return
 		}
 		e.replyStatus(now, m, h, zcl.StatusSuccess)
-	case *zcl.DefaultResponse, *zcl.PriceAcknowledgement, *zcl.MessageConfirmation, *zcl.ReadAttributesResponse:
+	case *zcl.MessageConfirmation:
+		e.record(now, AlertCustomerAcknowledged, int64(c.MessageID), true)
+	case *zcl.DefaultResponse, *zcl.PriceAcknowledgement, *zcl.ReadAttributesResponse:
 		// Acknowledgements need no answer.
 	default:
 		e.replyStatus(now, m, h, zcl.StatusUnsupClusterCommand)
@@ -435,3 +437,19 @@ func (m *meter) prepaymentAttribute(now time.Time, id uint16) (zcl.Value, bool) 
 
 // PublishPrice sends the current price to a HAN device, as the ESME does when its tariff changes.
 func (e *ESME) PublishPrice(now time.Time, dst uint16) error { return e.publishPrice(now, dst, 0) }
+
+// SendMessage shows a text on the PPMID (a supplier message, for example), asking the consumer to
+// confirm it if confirm is set. The PPMID's confirmation comes back as Message Confirmation.
+func (e *ESME) SendMessage(now time.Time, id uint32, text string, confirm bool) error {
+	if !e.hasDisplay {
+		return fmt.Errorf("ESME %s has no PPMID to show messages on", e.eui)
+	}
+	if len(text) > han.MaxPayload-20 {
+		return fmt.Errorf("message of %d characters does not fit one HAN frame (at most %d)", len(text), han.MaxPayload-20)
+	}
+	dm := zcl.DisplayMessage{MessageID: id, StartTime: 0, DurationInMinutes: 0xFFFF, Message: []byte(text)}
+	if confirm {
+		dm.MessageControl = 0x80
+	}
+	return e.request(now, e.display, zcl.ClusterMessaging, zcl.ServerToClient, &dm)
+}

@@ -57,6 +57,27 @@ var _ = Describe("A simulated day, judged by tshark", Ordered, ContinueOnFailure
 		w, err := capture.Create(file)
 		Expect(err).NotTo(HaveOccurred())
 		captured := f.CaptureTo(w)
+		// At 06:00 every PPMID sends a top-up for each prepayment meter it serves.
+		f.Clock.At(f.Start.Add(6*time.Hour), devicesFunc(func(now time.Time) {
+			for i, p := range f.Premises {
+				if p.PPMID == nil {
+					continue
+				}
+				amount := devices.Money(500+i) * devices.Penny
+				if p.ESME.PaymentMode() == devices.PrepaymentMode {
+					key := p.ESME.UTRNKey()
+					code, err := key.Encode(devices.UTRN{Amount: amount, Counter: 900_000})
+					Expect(err).NotTo(HaveOccurred())
+					Expect(p.PPMID.TopUp(now, devices.KindESME, code)).To(Succeed())
+				}
+				if p.GSME != nil && p.GSME.PaymentMode() == devices.PrepaymentMode {
+					key := p.GSME.UTRNKey()
+					code, err := key.Encode(devices.UTRN{Amount: amount, Counter: 900_000})
+					Expect(err).NotTo(HaveOccurred())
+					Expect(p.PPMID.TopUp(now, devices.KindGSME, code)).To(Succeed())
+				}
+			}
+		}), 0)
 		// A tariff change at noon makes every ESME with a PPMID publish its new price on the HAN.
 		prices = map[uint16]devices.Money{}
 		f.Clock.At(f.Start.Add(12*time.Hour), devicesFunc(func(now time.Time) {
@@ -71,6 +92,7 @@ var _ = Describe("A simulated day, judged by tshark", Ordered, ContinueOnFailure
 				Expect(p.ESME.SetTariff(now, &t)).To(Succeed())
 				price, _, _ := p.ESME.Tariff().ActivePrice(now, 0)
 				prices[p.ESME.Short()] = price
+				Expect(p.ESME.SendMessage(now, 1, "New prices from today", true)).To(Succeed())
 			}
 		}), 0)
 		report, err = f.Simulate(context.Background(), 24*time.Hour, nil)
@@ -122,6 +144,16 @@ var _ = Describe("A simulated day, judged by tshark", Ordered, ContinueOnFailure
 			checked++
 		}
 		Expect(checked).To(BeNumerically(">", 100))
+	})
+
+	It("shows the supplier's message and each PPMID's confirmation", func() {
+		msgs := tsharkFields(tshark, file, "zbee_zcl_se.msg.cmd.srv_tx.id == 0x00", "zbee_zcl_se.msg.message.id", "zbee_zcl_se.msg.message")
+		Expect(msgs).To(HaveLen(len(prices)))
+		for _, r := range msgs {
+			Expect(r[1]).To(Equal("New prices from today"))
+		}
+		confirmations := tsharkFields(tshark, file, "zbee_zcl_se.msg.cmd.srv_rx.id == 0x01", "zbee_zcl_se.msg.message.id", "zbee_zcl_se.msg.message.confirm_time")
+		Expect(confirmations).To(HaveLen(len(prices)))
 	})
 
 	It("shows the prices the ESMEs published equal to their tariffs", func() {
