@@ -4,7 +4,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X main.version=$(VERSION)
 FUZZTIME  ?= 20s
 BASELINE  ?= HEAD~1
-BENCHTIME ?= 1x
+BENCHTIME ?= 300ms
 COUNT     ?= 3
 
 .PHONY: help build test bench lint fuzz run clean

@@ -198,6 +198,21 @@ func (p *premises) runUntil(t time.Time) {
 
 func (p *premises) now() time.Time { return p.clk.Now() }
 
+// runT is run for fuzz targets, which have no Gomega fail handler.
+func (p *premises) runT(t *testing.T, d time.Duration) {
+	if err := p.clk.RunFor(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fuzzPremises builds a prepayment premises outside Ginkgo, for fuzz targets: assertions report
+// to t.
+func fuzzPremises(t *testing.T) *premises {
+	RegisterTestingT(t)
+	return newPremises(premisesOptions{esmeMode: devices.PrepaymentMode, esmePrepay: devices.DefaultPrepayment(devices.Pound),
+		gsmeMode: devices.PrepaymentMode, gsmePrepay: devices.DefaultPrepayment(devices.Pound)})
+}
+
 // probe is a HAN device that sends whatever a spec asks and keeps what it receives.
 type probe struct {
 	p        *premises

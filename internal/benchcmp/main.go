@@ -21,8 +21,8 @@ import (
 
 // targets are the goals the issues set, by benchmark and unit.
 var targets = map[string]target{
-	"BenchmarkFleetMemory100k/bytes/premises": {4096, "≤ 4 KiB"},
-	"BenchmarkFleetDay10k/s/virtual-day":      {5, "≤ 5 s"},
+	"BenchmarkFleetMemory100k bytes/premises": {4096, "≤ 4 KiB"},
+	"BenchmarkFleetDay10k s/virtual-day":      {5, "≤ 5 s"},
 }
 
 type target struct {
@@ -33,20 +33,40 @@ type target struct {
 func main() {
 	baseline := flag.String("baseline", "HEAD~1", "git revision to measure as the baseline (empty: none)")
 	count := flag.Int("count", 3, "runs of each benchmark; the median is reported")
-	benchtime := flag.String("benchtime", "1x", "go test -benchtime")
+	benchtime := flag.String("benchtime", "300ms", "go test -benchtime for the micro-benchmarks")
 	pattern := flag.String("bench", ".", "go test -bench pattern")
 	pkgs := flag.String("pkgs", "./...", "packages to benchmark")
 	flag.Parse()
+	opts := runOptions{pattern: *pattern, benchtime: *benchtime, count: *count, pkgs: *pkgs}
 
-	cur, err := run(".", *pattern, *benchtime, *count, *pkgs)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "benchcmp: current tree:", err)
-		os.Exit(1)
-	}
-	var base results
+	// The two trees take turns, one run each per round, so that whatever else the machine is
+	// doing falls on both alike.
+	cur, base := results{}, results{}
 	baseNote := "no baseline asked for"
+	var baseDir string
 	if *baseline != "" {
-		base, baseNote = runBaseline(*baseline, *pattern, *benchtime, *count, *pkgs)
+		var cleanup func()
+		baseDir, baseNote, cleanup = checkout(*baseline)
+		defer cleanup()
+	}
+	one := opts
+	one.count = 1
+	for round := 0; round < opts.count; round++ {
+		r, err := run(".", one)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "benchcmp: current tree:", err)
+			os.Exit(1)
+		}
+		cur.add(r)
+		if baseDir != "" {
+			r, err := run(baseDir, one)
+			if err != nil {
+				baseNote = fmt.Sprintf("baseline %s: %v", *baseline, err)
+				baseDir = ""
+				continue
+			}
+			base.add(r)
+		}
 	}
 	print(cur, base, baseNote)
 	for key, t := range targets {
@@ -57,8 +77,17 @@ func main() {
 	}
 }
 
-// results maps "BenchmarkName/unit" to the values of each run.
+// keySep joins a benchmark's name and unit in a results key; units contain slashes.
+const keySep = " "
+
+// results maps "BenchmarkName unit" to the values of each run.
 type results map[string][]float64
+
+func (r results) add(o results) {
+	for k, v := range o {
+		r[k] = append(r[k], v...)
+	}
+}
 
 func (r results) median(key string) (float64, bool) {
 	v := r[key]
@@ -75,18 +104,37 @@ func (r results) median(key string) (float64, bool) {
 
 var cpuSuffix = regexp.MustCompile(`-\d+$`)
 
-func run(dir, pattern, benchtime string, count int, pkgs string) (results, error) {
-	cmd := exec.Command("go", "test", "-run", "^$", "-bench", pattern, "-benchmem", "-benchtime", benchtime,
-		"-count", strconv.Itoa(count), pkgs)
-	cmd.Dir = dir
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = os.Stderr
-	fmt.Fprintf(os.Stderr, "benchcmp: running benchmarks in %s\n", dir)
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%v\n%s", err, out.String())
+type runOptions struct {
+	pattern, benchtime, pkgs string
+	count                    int
+}
+
+// whole marks the benchmarks that are whole workloads (building a 100,000-premises fleet, a
+// virtual day of 10,000): they run once per count, while micro-benchmarks run for benchtime.
+const whole = "^BenchmarkFleet"
+
+func run(dir string, o runOptions) (results, error) {
+	r := results{}
+	for _, pass := range []struct{ extra []string }{
+		{[]string{"-bench", o.pattern, "-skip", whole, "-benchtime", o.benchtime}},
+		{[]string{"-bench", whole, "-benchtime", "1x"}},
+	} {
+		args := append([]string{"test", "-run", "^$", "-benchmem", "-count", strconv.Itoa(o.count)}, pass.extra...)
+		args = append(args, o.pkgs)
+		cmd := exec.Command("go", args...)
+		cmd.Dir = dir
+		var out bytes.Buffer
+		cmd.Stdout = &out
+		cmd.Stderr = os.Stderr
+		fmt.Fprintf(os.Stderr, "benchcmp: go %s (in %s)\n", strings.Join(args, " "), dir)
+		if err := cmd.Run(); err != nil {
+			return nil, fmt.Errorf("%v\n%s", err, out.String())
+		}
+		for k, v := range parse(out.Bytes()) {
+			r[k] = append(r[k], v...)
+		}
 	}
-	return parse(out.Bytes()), nil
+	return r, nil
 }
 
 // parse reads `go test -bench` output: name, iterations, then value/unit pairs.
@@ -104,32 +152,36 @@ func parse(out []byte) results {
 			if err != nil {
 				continue
 			}
-			r[name+"/"+f[i+1]] = append(r[name+"/"+f[i+1]], v)
+			if f[i+1] == "MB/s" {
+				continue // the same figure as ns/op, inverted
+			}
+			k := name + keySep + f[i+1]
+			r[k] = append(r[k], v)
 		}
 	}
 	return r
 }
 
-func runBaseline(rev, pattern, benchtime string, count int, pkgs string) (results, string) {
+// checkout makes a worktree of rev for the baseline runs; cleanup removes it.
+func checkout(rev string) (dir, note string, cleanup func()) {
+	nothing := func() {}
 	sha, err := exec.Command("git", "rev-parse", "--short", rev).Output()
 	if err != nil {
-		return nil, fmt.Sprintf("baseline %s: not a revision here", rev)
+		return "", fmt.Sprintf("baseline %s: not a revision here", rev), nothing
 	}
-	dir, err := os.MkdirTemp("", "smetsim-baseline-")
+	tmp, err := os.MkdirTemp("", "smetsim-baseline-")
 	if err != nil {
-		return nil, "baseline: " + err.Error()
+		return "", "baseline: " + err.Error(), nothing
 	}
-	defer os.RemoveAll(dir)
-	wt := filepath.Join(dir, "tree")
+	wt := filepath.Join(tmp, "tree")
 	if out, err := exec.Command("git", "worktree", "add", "--detach", wt, rev).CombinedOutput(); err != nil {
-		return nil, fmt.Sprintf("baseline %s: git worktree: %v: %s", rev, err, out)
+		os.RemoveAll(tmp)
+		return "", fmt.Sprintf("baseline %s: git worktree: %v: %s", rev, err, out), nothing
 	}
-	defer exec.Command("git", "worktree", "remove", "--force", wt).Run()
-	res, err := run(wt, pattern, benchtime, count, pkgs)
-	if err != nil {
-		return nil, fmt.Sprintf("baseline %s: %v", rev, err)
+	return wt, fmt.Sprintf("baseline is %s (%s), measured in this run, taking turns with the working tree", rev, strings.TrimSpace(string(sha))), func() {
+		exec.Command("git", "worktree", "remove", "--force", wt).Run()
+		os.RemoveAll(tmp)
 	}
-	return res, fmt.Sprintf("baseline is %s (%s), measured in this run", rev, strings.TrimSpace(string(sha)))
 }
 
 func print(cur, base results, note string) {
@@ -142,8 +194,7 @@ func print(cur, base results, note string) {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 2, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "benchmark\tunit\tnow\tbaseline\tchange\ttarget\t")
 	for _, k := range keys {
-		i := strings.LastIndex(k, "/")
-		name, unit := k[:i], k[i+1:]
+		name, unit, _ := strings.Cut(k, keySep)
 		now, _ := cur.median(k)
 		b, ok := base.median(k)
 		bs, change := "new", ""
