@@ -18,9 +18,9 @@ func FuzzReader(f *testing.F) {
 		f.Fatal(err)
 	}
 	p := frame.Packet{
-		MAC: frame.MAC{FrameType: frame.MACData, AckRequest: true, PANIDCompress: true, DstMode: frame.AddrShort, SrcMode: frame.AddrShort, DstPAN: 0x1a62, DstShort: 0, SrcShort: 0x1234},
-		NWK: frame.NWK{ProtocolVersion: 2, Src: 0x1234, Radius: 30},
-		APS: frame.APS{DstEndpoint: 1, Cluster: 0x0702, Profile: frame.ProfileSmartEnergy, SrcEndpoint: 1},
+		MAC:     frame.MAC{FrameType: frame.MACData, AckRequest: true, PANIDCompress: true, DstMode: frame.AddrShort, SrcMode: frame.AddrShort, DstPAN: 0x1a62, DstShort: 0, SrcShort: 0x1234},
+		NWK:     frame.NWK{ProtocolVersion: 2, Src: 0x1234, Radius: 30},
+		APS:     frame.APS{DstEndpoint: 1, Cluster: 0x0702, Profile: frame.ProfileSmartEnergy, SrcEndpoint: 1},
 		Payload: []byte{0x18, 0x01, 0x01, 0x00, 0x00, 0x00, 0x25, 1, 2, 3, 4, 5, 6},
 	}
 	for i := 0; i < 3; i++ {
