@@ -37,6 +37,7 @@ type simulateOptions struct {
 	capture     string
 	json        bool
 	noConsumers bool
+	speed       float64
 }
 
 func newFleetSimulateCmd(io *IOStreams, g *globalOptions) *cobra.Command {
@@ -55,7 +56,8 @@ Without --fleet it runs the built-in default fleet: the DCC reference test data 
   smetsim fleet simulate --hours 168 --seed 7
   smetsim fleet simulate --fleet fixtures/fleets/default.yaml --capture day.pcapng
   tshark -r day.pcapng -Y 'zbee_zcl_se.pp'       # the top-ups, decoded by Wireshark
-  smetsim fleet simulate --json | jq .electricity_import_wh`,
+  smetsim fleet simulate --json | jq .electricity_import_wh
+  smetsim fleet simulate --hours 1 --speed 60     # an hour of device time in a minute of wall time`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.seedSet = cmd.Flags().Changed("seed")
@@ -76,6 +78,7 @@ Without --fleet it runs the built-in default fleet: the DCC reference test data 
 	f.StringVar(&opts.capture, "capture", "", "write every HAN frame to this pcapng file (opens in Wireshark)")
 	f.BoolVar(&opts.json, "json", false, "print the report as JSON")
 	f.BoolVar(&opts.noConsumers, "no-consumers", false, "do not simulate consumers topping up and enabling supply")
+	f.Float64Var(&opts.speed, "speed", 0, "follow the wall clock at this many times real time (3600: an hour a second) instead of jumping from event to event")
 	return cmd
 }
 
@@ -111,7 +114,10 @@ func runFleetSimulate(ctx context.Context, io *IOStreams, opts *simulateOptions,
 	if err != nil {
 		return err
 	}
-	bo := fleet.Options{Consumers: !opts.noConsumers}
+	if opts.speed < 0 {
+		return badInputf("--speed %g: want a positive factor (1 is real time)", opts.speed)
+	}
+	bo := fleet.Options{Consumers: !opts.noConsumers, Speed: opts.speed}
 	if opts.seedSet {
 		bo.Seed = &opts.seed
 	}

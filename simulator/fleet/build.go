@@ -61,6 +61,9 @@ type Options struct {
 	Start     *time.Time // overrides the file's start
 	Consumers bool       // simulate consumers topping up
 	Sink      devices.AlertSink
+	// Speed, when positive, runs the fleet on the wall clock that many times faster than real
+	// time (as runs with real hardware attached must); zero runs on the virtual clock.
+	Speed float64
 }
 
 // Build makes the fleet described by spec on a new virtual clock.
@@ -76,6 +79,9 @@ func Build(spec *Spec, opt Options) (*Fleet, error) {
 		start = opt.Start.UTC()
 	}
 	clk := clock.NewVirtual(start)
+	if opt.Speed > 0 {
+		clk = clock.NewWall(start, opt.Speed)
+	}
 	f := &Fleet{Name: spec.Name, Seed: seed, Start: start, Clock: clk, Medium: han.NewMedium(clk),
 		Alerts: &AlertCounter{Codes: map[devices.AlertCode]int{}, DCCEvents: map[string]int{}}, Consumers: opt.Consumers}
 	f.Env = &devices.Env{Sched: clk, Alerts: f}
