@@ -81,7 +81,15 @@ func Decode(name string, data []byte, v any) (*Doc, error) {
 	if len(f.Docs) > 1 {
 		return nil, &Error{File: name, Line: docLine(f.Docs[1]), Msg: "file holds more than one YAML document"}
 	}
-	if err := yaml.NodeToValue(f.Docs[0].Body, v, yaml.DisallowUnknownField()); err != nil {
+	body, t := f.Docs[0].Body, reflect.TypeOf(v)
+	if err := walkTyped(body, t, "", 0, checkTaggedLists(name, body)); err != nil {
+		return nil, err
+	}
+	_ = walkTyped(body, t, "", 0, keepKeyText)
+	if err := nodeToValue(name, body, v); err != nil {
+		if e, ok := err.(*Error); ok {
+			return nil, e
+		}
 		e := convert(name, err)
 		if ye, ok := e.(*Error); ok && ye.Line > 0 {
 			// The decoder knows only the token it stopped at; name the field the way the user
@@ -90,22 +98,27 @@ func Decode(name string, data []byte, v any) (*Doc, error) {
 		}
 		return nil, e
 	}
-	if err := checkWhole(name, f.Docs[0].Body, reflect.TypeOf(v), "", 0); err != nil {
+	if err := walkTyped(body, t, "", 0, checkWhole(name)); err != nil {
 		return nil, err
 	}
 	return doc, nil
 }
 
-// checkWhole refuses a number with a fraction where the value wants a whole number. The decoder
-// would truncate it (tiers: 2.5 becomes 2), silently turning a typo into a different setting.
-func checkWhole(name string, n ast.Node, t reflect.Type, path string, depth int) error {
+// walkTyped visits every node of the tree under n with the Go type it decodes into, following
+// struct fields, map values and list items. It lets Decode check what the decoder gets wrong
+// before or after it runs, with the path of the field at hand.
+func walkTyped(n ast.Node, t reflect.Type, path string, depth int, visit func(n ast.Node, t reflect.Type, path string) error) error {
 	if n == nil || t == nil || depth > maxWalkDepth || customDecoded(t) {
 		return nil
 	}
+	if err := visit(n, t, path); err != nil {
+		return err
+	}
+	if t.Kind() == reflect.Pointer {
+		return walkTyped(n, t.Elem(), path, depth+1, visit) // the same node, as the pointer's target
+	}
 	n = unwrap(n)
 	switch t.Kind() {
-	case reflect.Pointer:
-		return checkWhole(name, n, t.Elem(), path, depth+1)
 	case reflect.Struct:
 		m, ok := n.(*ast.MappingNode)
 		if !ok {
@@ -114,7 +127,7 @@ func checkWhole(name string, n ast.Node, t reflect.Type, path string, depth int)
 		for _, kv := range m.Values {
 			k := keyString(kv.Key)
 			if ft, ok := yamlField(t, k); ok {
-				if err := checkWhole(name, kv.Value, ft, Join(path, k), depth+1); err != nil {
+				if err := walkTyped(kv.Value, ft, Join(path, k), depth+1, visit); err != nil {
 					return err
 				}
 			}
@@ -125,7 +138,7 @@ func checkWhole(name string, n ast.Node, t reflect.Type, path string, depth int)
 			return nil
 		}
 		for _, kv := range m.Values {
-			if err := checkWhole(name, kv.Value, t.Elem(), Join(path, keyString(kv.Key)), depth+1); err != nil {
+			if err := walkTyped(kv.Value, t.Elem(), Join(path, keyString(kv.Key)), depth+1, visit); err != nil {
 				return err
 			}
 		}
@@ -135,12 +148,124 @@ func checkWhole(name string, n ast.Node, t reflect.Type, path string, depth int)
 			return nil
 		}
 		for i, item := range s.Values {
-			if err := checkWhole(name, item, t.Elem(), fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
+			if err := walkTyped(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i), depth+1, visit); err != nil {
 				return err
 			}
 		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+	}
+	return nil
+}
+
+// errorAt is an *Error located at a node.
+func errorAt(name string, n ast.Node, path, format string, args ...any) *Error {
+	e := &Error{File: name, Field: path, Msg: fmt.Sprintf(format, args...)}
+	if tk := n.GetToken(); tk != nil && tk.Position != nil {
+		e.Line, e.Column = tk.Position.Line, tk.Position.Column
+	}
+	return e
+}
+
+// checkTaggedLists refuses a tag (such as "! 3" or "!!str x") on something other than a list
+// where a list is wanted, directly or through an alias: the decoder (goccy/go-yaml 1.19)
+// dereferences nil on it and panics.
+func checkTaggedLists(name string, body ast.Node) func(ast.Node, reflect.Type, string) error {
+	var anchors map[string]*ast.AnchorNode
+	return func(n ast.Node, t reflect.Type, path string) error {
+		if t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+			return nil
+		}
+		at := n
+		for hops := 0; hops < 100; hops++ { // bounded, in case aliases lead in a circle
+			switch v := n.(type) {
+			case *ast.AnchorNode:
+				n = v.Value
+				continue
+			case *ast.AliasNode:
+				if anchors == nil {
+					anchors = map[string]*ast.AnchorNode{}
+					collectAnchors(body, anchors, 0)
+				}
+				a := anchors[v.Value.GetToken().Value]
+				if a == nil {
+					return nil
+				}
+				n = a
+				continue
+			case *ast.TagNode:
+				if _, ok := unwrap(v.Value).(*ast.SequenceNode); !ok {
+					if _, alias := at.(*ast.AliasNode); !alias {
+						at = v
+					}
+					return errorAt(name, at, path, "wrong type: got a tagged %s, want a list", strings.TrimPrefix(friendlyNode(unwrap(v.Value).Type()), "a "))
+				}
+				n = v.Value
+				continue
+			}
+			return nil
+		}
+		return nil
+	}
+}
+
+// collectAnchors finds the anchors under n by name, so an alias can be followed to its value.
+func collectAnchors(n ast.Node, out map[string]*ast.AnchorNode, depth int) {
+	if n == nil || depth > maxWalkDepth {
+		return
+	}
+	switch v := n.(type) {
+	case *ast.AnchorNode:
+		if v.Name != nil {
+			out[v.Name.GetToken().Value] = v
+		}
+		collectAnchors(v.Value, out, depth+1)
+	case *ast.TagNode:
+		collectAnchors(v.Value, out, depth+1)
+	case *ast.MappingNode:
+		for _, kv := range v.Values {
+			collectAnchors(kv, out, depth+1)
+		}
+	case *ast.MappingValueNode:
+		collectAnchors(v.Value, out, depth+1)
+	case *ast.SequenceNode:
+		for _, item := range v.Values {
+			collectAnchors(item, out, depth+1)
+		}
+	}
+}
+
+// keepKeyText makes the keys of a map with string keys the text the file gives. The decoder
+// would read an unquoted key as a number and write it back: "7.10" would become "7.1", turning
+// the SRV 7.10 into 7.1, and "4.10" an SRV that does not exist.
+func keepKeyText(n ast.Node, t reflect.Type, _ string) error {
+	if t.Kind() != reflect.Map || t.Key().Kind() != reflect.String {
+		return nil
+	}
+	m, ok := unwrap(n).(*ast.MappingNode)
+	if !ok {
+		return nil
+	}
+	for _, kv := range m.Values {
+		switch k := kv.Key.(type) {
+		case *ast.FloatNode, *ast.IntegerNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
+			if tk := k.GetToken(); tk != nil {
+				kv.Key = ast.String(tk)
+			}
+		}
+	}
+	return nil
+}
+
+// checkWhole refuses a number with a fraction where the value wants a whole number. The decoder
+// would truncate it (tiers: 2.5 becomes 2), silently turning a typo into a different setting.
+func checkWhole(name string) func(ast.Node, reflect.Type, string) error {
+	return func(n ast.Node, t reflect.Type, path string) error {
+		switch t.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		default:
+			return nil
+		}
+		n = unwrap(n)
 		var text string
 		switch v := n.(type) {
 		case *ast.FloatNode:
@@ -151,14 +276,21 @@ func checkWhole(name string, n ast.Node, t reflect.Type, path string, depth int)
 			return nil
 		}
 		if f, err := strconv.ParseFloat(strings.TrimSpace(text), 64); err == nil && f != math.Trunc(f) {
-			e := &Error{File: name, Field: path, Msg: fmt.Sprintf("wrong type: got %s, want a whole number", text)}
-			if tk := n.GetToken(); tk != nil && tk.Position != nil {
-				e.Line, e.Column = tk.Position.Line, tk.Position.Column
-			}
-			return e
+			return errorAt(name, n, path, "wrong type: got %s, want a whole number", text)
 		}
+		return nil
 	}
-	return nil
+}
+
+// nodeToValue runs the decoder, turning a panic inside it into an error: the decoder is outside
+// code, and a file it chokes on is still a mistake to report, not a reason to crash.
+func nodeToValue(name string, n ast.Node, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{File: name, Msg: fmt.Sprintf("the YAML decoder failed on this file (%v); simplify anchors, aliases and tags", r)}
+		}
+	}()
+	return yaml.NodeToValue(n, v, yaml.DisallowUnknownField())
 }
 
 var (
@@ -272,6 +404,8 @@ func friendlyNode(t ast.NodeType) string {
 		return "a mapping"
 	case ast.SequenceType:
 		return "a list"
+	case ast.TagType:
+		return "a tagged value"
 	}
 	return t.YAMLName()
 }
@@ -331,7 +465,6 @@ const maxWalkDepth = 10_000
 func at(tk *token.Token, line, col int) bool {
 	return tk != nil && tk.Position != nil && tk.Position.Line == line && tk.Position.Column == col
 }
-
 
 var duplicateKey = regexp.MustCompile(`^mapping key "(.*)" already defined at \[(\d+):(\d+)\]$`)
 
