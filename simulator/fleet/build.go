@@ -3,6 +3,7 @@ package fleet
 import (
 	"encoding/binary"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/smetsim/smetsim/devices"
@@ -109,7 +110,7 @@ func Build(spec *Spec, opt Options) (*Fleet, error) {
 }
 
 // checkEUIRanges refuses a fleet whose generated Device IDs collide with each other or with
-// listed devices.
+// listed devices. Spans are sorted so the check is n log n and names the same culprits every run.
 func checkEUIRanges(spec *Spec) error {
 	type span struct {
 		lo, hi uint64
@@ -117,21 +118,33 @@ func checkEUIRanges(spec *Spec) error {
 	}
 	var spans []span
 	for _, p := range spec.Premises {
-		for k, d := range p.Devices {
-			v := euiValue(d.EUI)
-			spans = append(spans, span{v, v, fmt.Sprintf("premises %s %s", p.ID, k)})
+		for _, k := range devices.Kinds {
+			if d := p.Devices[k]; d != nil {
+				v := euiValue(d.EUI)
+				spans = append(spans, span{v, v, fmt.Sprintf("premises %s %s", p.ID, k)})
+			}
 		}
 	}
 	for i, g := range spec.Generators {
 		lo := euiValue(g.EUIBase)
-		spans = append(spans, span{lo, lo + uint64(g.Count)*8 - 1, fmt.Sprintf("generate[%d]", i)})
+		n := uint64(g.Count) * 8
+		if g.Count <= 0 || lo+n-1 < lo {
+			return fmt.Errorf("generate[%d]: %d premises from %s run past the last Device ID", i, g.Count, g.EUIBase)
+		}
+		spans = append(spans, span{lo, lo + n - 1, fmt.Sprintf("generate[%d]", i)})
 	}
-	for i := range spans {
-		for j := i + 1; j < len(spans); j++ {
-			a, b := spans[i], spans[j]
-			if a.lo <= b.hi && b.lo <= a.hi {
-				return fmt.Errorf("%s and %s use the same Device IDs", a.what, b.what)
+	sort.Slice(spans, func(i, j int) bool {
+		if spans[i].lo != spans[j].lo {
+			return spans[i].lo < spans[j].lo
+		}
+		return spans[i].what < spans[j].what
+	})
+	for i := 1; i < len(spans); i++ {
+		if a, b := spans[i-1], spans[i]; b.lo <= a.hi {
+			if a.lo != a.hi && b.lo == b.hi { // name the listed device before the generator
+				a, b = b, a
 			}
+			return fmt.Errorf("%s and %s use the same Device IDs", a.what, b.what)
 		}
 	}
 	return nil
