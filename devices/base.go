@@ -2,9 +2,10 @@ package devices
 
 import (
 	"fmt"
+	"time"
+
 	"github.com/smetsim/smetsim/devices/han"
 	"github.com/smetsim/smetsim/devices/sched"
-	"time"
 )
 
 // Env is what the devices of a run share: the scheduler they run on and where their alerts go.

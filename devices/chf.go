@@ -165,14 +165,10 @@ func (c *CHF) HANReceive(now time.Time, m *han.Message) {
 
 func (c *CHF) attribute(now time.Time, cluster, id uint16) (zcl.Value, bool) {
 	switch cluster {
-	case zcl.ClusterBasic:
-		return c.basicAttribute(id)
-	case zcl.ClusterTime:
-		return c.timeAttribute(now, id, true)
 	case zcl.ClusterIdentify:
 		if id == zcl.AttrIdentifyTime {
 			return zcl.Uint(zcl.TypeUint16, uint64(max(0, min(c.identifyTill-now.Unix(), 0xFFFF)))), true
 		}
 	}
-	return zcl.Value{}, false
+	return c.sharedAttribute(now, cluster, id, true)
 }

@@ -100,29 +100,6 @@ func (e *ESME) SetTariff(now time.Time, t *Tariff) error {
 // ActivateFirmware makes the staged firmware image current at at, as 11.3 Activate Firmware does.
 func (e *ESME) ActivateFirmware(at time.Time) error { return e.scheduleActivation(e, at) }
 
-// TopUpCode applies a UTRN keyed in at the meter itself.
-func (e *ESME) TopUpCode(now time.Time, code string) TopUpResult {
-	r, _ := e.topUp(now, code)
-	return r
-}
-
-func (e *ESME) topUp(now time.Time, code string) (TopUpResult, Money) {
-	key := DeriveUTRNKey(e.load.Seed, e.eui)
-	u, err := key.Decode(code)
-	if err != nil {
-		e.record(now, AlertUTRNNotAuthentic, 0, true)
-		return TopUpInvalid, 0
-	}
-	r := e.applyTopUp(now, u)
-	if !r.Accepted() {
-		return r, 0
-	}
-	return r, u.Amount
-}
-
-// UTRNKey returns the key a supplier uses to issue top-up codes for this meter.
-func (e *ESME) UTRNKey() UTRNKey { return DeriveUTRNKey(e.load.Seed, e.eui) }
-
 // InstantaneousDemand returns the power drawn at now, in W.
 func (e *ESME) InstantaneousDemand(now time.Time) int64 {
 	if e.off != 0 {
@@ -149,7 +126,6 @@ func (e *ESME) HANReceive(now time.Time, m *han.Message) {
 		return
 	}
 	h, cmd := e.decode(now, m)
-	io := &e.env.io
 	switch c := cmd.(type) {
 	case nil:
 	case *zcl.ReadAttributes:
@@ -159,17 +135,9 @@ func (e *ESME) HANReceive(now time.Time, m *han.Message) {
 	case *zcl.GetProfile:
 		e.serveProfile(now, m, h, c)
 	case *zcl.ConsumerTopUp:
-		r, amount := e.topUp(now, string(c.TopUpCode))
-		rsp := &io.ctr
-		*rsp = zcl.ConsumerTopUpResponse{ResultType: uint8(r), TopUpValue: int32(prepayValue(amount)),
-			SourceOfTopUp: c.OriginatingDevice, CreditRemaining: int32(prepayValue(e.Balance(now)))}
-		_ = e.reply(now, m, h, rsp)
+		e.answerTopUp(now, m, h, c)
 	case *zcl.SelectAvailableEmergencyCredit:
-		if err := e.ActivateEmergencyCredit(now); err != nil {
-			e.replyStatus(now, m, h, zcl.StatusFailure)
-			return
-		}
-		e.replyStatus(now, m, h, zcl.StatusSuccess)
+		e.answerEmergencyCredit(now, m, h)
 	case *zcl.LocalChangeSupply:
 		if c.ProposedSupplyStatus != zcl.SupplyOn {
 			e.replyStatus(now, m, h, zcl.StatusInvalidValue)
@@ -266,10 +234,6 @@ func (m *meter) serveProfile(now time.Time, msg *han.Message, h zcl.Header, c *z
 // attribute serves the ESME's clusters.
 func (e *ESME) attribute(now time.Time, cluster, id uint16) (zcl.Value, bool) {
 	switch cluster {
-	case zcl.ClusterBasic:
-		return e.basicAttribute(id)
-	case zcl.ClusterTime:
-		return e.timeAttribute(now, id, false)
 	case zcl.ClusterMetering:
 		return e.meteringAttribute(now, id)
 	case zcl.ClusterPrice:
@@ -277,7 +241,7 @@ func (e *ESME) attribute(now time.Time, cluster, id uint16) (zcl.Value, bool) {
 	case zcl.ClusterPrepayment:
 		return e.prepaymentAttribute(now, id)
 	}
-	return zcl.Value{}, false
+	return e.sharedAttribute(now, cluster, id, false)
 }
 
 func (e *ESME) meteringAttribute(now time.Time, id uint16) (zcl.Value, bool) {

@@ -218,10 +218,6 @@ func (p *GPF) updateMirror(now time.Time, cluster uint16, recs []zcl.AttributeRe
 func (p *GPF) attribute(now time.Time, cluster, id uint16) (zcl.Value, bool) {
 	mr := &p.mirror
 	switch cluster {
-	case zcl.ClusterBasic:
-		return p.basicAttribute(id)
-	case zcl.ClusterTime:
-		return p.timeAttribute(now, id, true)
 	case zcl.ClusterMetering:
 		if !mr.Valid {
 			return zcl.Value{}, false
@@ -261,5 +257,5 @@ func (p *GPF) attribute(now time.Time, cluster, id uint16) (zcl.Value, bool) {
 			return zcl.UTC(utc(mr.LastSync)), true
 		}
 	}
-	return zcl.Value{}, false
+	return p.sharedAttribute(now, cluster, id, true)
 }

@@ -69,9 +69,6 @@ func (g *GSME) BatteryPercent(now time.Time) int {
 	return max(0, min(100, int(100*(1-used)+0.5)))
 }
 
-// UTRNKey returns the key a supplier uses to issue top-up codes for this meter.
-func (g *GSME) UTRNKey() UTRNKey { return DeriveUTRNKey(g.load.Seed, g.eui) }
-
 // OpenValve is the consumer pressing the button on an armed gas meter.
 func (g *GSME) OpenValve(now time.Time) error { return g.LocalEnable(now) }
 
@@ -179,24 +176,9 @@ func (g *GSME) HANReceive(now time.Time, m *han.Message) {
 			g.replyStatus(now, m, h, zcl.StatusInvalidValue)
 		}
 	case *zcl.ConsumerTopUp:
-		key := g.UTRNKey()
-		var amount Money
-		r := TopUpInvalid
-		if u, err := key.Decode(string(c.TopUpCode)); err != nil {
-			g.record(now, AlertUTRNNotAuthentic, 0, true)
-		} else if r = g.applyTopUp(now, u); r.Accepted() {
-			amount = u.Amount
-		}
-		rsp := &io.ctr
-		*rsp = zcl.ConsumerTopUpResponse{ResultType: uint8(r), TopUpValue: int32(prepayValue(amount)),
-			SourceOfTopUp: c.OriginatingDevice, CreditRemaining: int32(prepayValue(g.Balance(now)))}
-		_ = g.reply(now, m, h, rsp)
+		g.answerTopUp(now, m, h, c)
 	case *zcl.SelectAvailableEmergencyCredit:
-		if err := g.ActivateEmergencyCredit(now); err != nil {
-			g.replyStatus(now, m, h, zcl.StatusFailure)
-			return
-		}
-		g.replyStatus(now, m, h, zcl.StatusSuccess)
+		g.answerEmergencyCredit(now, m, h)
 	case *zcl.DefaultResponse:
 	default:
 		g.replyStatus(now, m, h, zcl.StatusUnsupClusterCommand)
@@ -217,10 +199,6 @@ func (g *GSME) syncClock(now, gpfTime time.Time) {
 
 func (g *GSME) attribute(now time.Time, cluster, id uint16) (zcl.Value, bool) {
 	switch cluster {
-	case zcl.ClusterBasic:
-		return g.basicAttribute(id)
-	case zcl.ClusterTime:
-		return g.timeAttribute(now, id, false)
 	case zcl.ClusterMetering:
 		switch id {
 		case zcl.AttrMeteringUnitOfMeasure:
@@ -238,5 +216,5 @@ func (g *GSME) attribute(now time.Time, cluster, id uint16) (zcl.Value, bool) {
 	case zcl.ClusterPrepayment:
 		return g.prepaymentAttribute(now, id)
 	}
-	return zcl.Value{}, false
+	return g.sharedAttribute(now, cluster, id, false)
 }

@@ -157,6 +157,18 @@ func (b *base) readRequest(now time.Time, dst, cluster uint16, ids ...uint16) er
 	return b.send(now, dst, cluster, zcl.Header{Direction: zcl.ClientToServer, Sequence: b.nextSeq(), DisableDefaultResponse: true}, ra)
 }
 
+// sharedAttribute serves the Basic and Time clusters every device has; master marks the HAN's
+// time source (the CHF and GPF).
+func (b *base) sharedAttribute(now time.Time, cluster, id uint16, master bool) (zcl.Value, bool) {
+	switch cluster {
+	case zcl.ClusterBasic:
+		return b.basicAttribute(id)
+	case zcl.ClusterTime:
+		return b.timeAttribute(now, id, master)
+	}
+	return zcl.Value{}, false
+}
+
 // basicAttribute serves the Basic cluster from the Device Model.
 func (b *base) basicAttribute(id uint16) (zcl.Value, bool) {
 	m := b.model

@@ -2,9 +2,12 @@ package devices
 
 import (
 	"fmt"
-	"github.com/smetsim/smetsim/devices/sched"
 	"math"
 	"time"
+
+	"github.com/smetsim/smetsim/devices/han"
+	"github.com/smetsim/smetsim/devices/sched"
+	"github.com/smetsim/smetsim/devices/zcl"
 )
 
 // SupplyState is the state of an ESME's load switch or a GSME's valve.
@@ -457,14 +460,46 @@ func (m *meter) applyTopUp(now time.Time, u UTRN) TopUpResult {
 	return TopUpSupplyEnabled
 }
 
-// TopUp decodes a UTRN with the meter's key and applies it.
-func (m *meter) TopUp(now time.Time, key *UTRNKey, code string) TopUpResult {
+// UTRNKey returns the key a supplier uses to issue top-up codes for this meter.
+func (m *meter) UTRNKey() UTRNKey { return DeriveUTRNKey(m.load.Seed, m.eui) }
+
+// TopUpCode applies a UTRN keyed in at the meter itself.
+func (m *meter) TopUpCode(now time.Time, code string) TopUpResult {
+	r, _ := m.topUp(now, code)
+	return r
+}
+
+// topUp decodes a UTRN with the meter's key and applies it, returning the amount added.
+func (m *meter) topUp(now time.Time, code string) (TopUpResult, Money) {
+	key := m.UTRNKey()
 	u, err := key.Decode(code)
 	if err != nil {
 		m.record(now, AlertUTRNNotAuthentic, 0, true)
-		return TopUpInvalid
+		return TopUpInvalid, 0
 	}
-	return m.applyTopUp(now, u)
+	r := m.applyTopUp(now, u)
+	if !r.Accepted() {
+		return r, 0
+	}
+	return r, u.Amount
+}
+
+// answerTopUp applies a Consumer Top Up from the HAN and answers it.
+func (m *meter) answerTopUp(now time.Time, msg *han.Message, h zcl.Header, c *zcl.ConsumerTopUp) {
+	r, amount := m.topUp(now, string(c.TopUpCode))
+	rsp := &m.env.io.ctr
+	*rsp = zcl.ConsumerTopUpResponse{ResultType: uint8(r), TopUpValue: int32(prepayValue(amount)),
+		SourceOfTopUp: c.OriginatingDevice, CreditRemaining: int32(prepayValue(m.Balance(now)))}
+	_ = m.reply(now, msg, h, rsp)
+}
+
+// answerEmergencyCredit activates emergency credit on a request from the HAN and answers it.
+func (m *meter) answerEmergencyCredit(now time.Time, msg *han.Message, h zcl.Header) {
+	if err := m.ActivateEmergencyCredit(now); err != nil {
+		m.replyStatus(now, msg, h, zcl.StatusFailure)
+		return
+	}
+	m.replyStatus(now, msg, h, zcl.StatusSuccess)
 }
 
 // ActivateEmergencyCredit activates emergency credit if it is available. A meter disabled for

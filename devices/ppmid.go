@@ -248,11 +248,5 @@ func (d *PPMID) HANReceive(now time.Time, m *han.Message) {
 }
 
 func (d *PPMID) attribute(now time.Time, cluster, id uint16) (zcl.Value, bool) {
-	switch cluster {
-	case zcl.ClusterBasic:
-		return d.basicAttribute(id)
-	case zcl.ClusterTime:
-		return d.timeAttribute(now, id, false)
-	}
-	return zcl.Value{}, false
+	return d.sharedAttribute(now, cluster, id, false)
 }

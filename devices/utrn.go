@@ -49,23 +49,20 @@ func DeriveUTRNKey(seed uint64, eui EUI64) UTRNKey {
 	return k
 }
 
-func (k *UTRNKey) tag(body uint64) uint64 {
+// mac is HMAC-SHA256 under the key of a domain byte and a number, reduced modulo mod: the tag
+// ('T', of the clear value) and the pad ('P', of the tag) come from it.
+func (k *UTRNKey) mac(domain byte, v, mod uint64) uint64 {
 	m := hmac.New(sha256.New, k[:])
 	var b [9]byte
-	b[0] = 'T'
-	binary.BigEndian.PutUint64(b[1:], body)
+	b[0] = domain
+	binary.BigEndian.PutUint64(b[1:], v)
 	m.Write(b[:])
-	return binary.BigEndian.Uint64(m.Sum(nil)) % utrnTagMod
+	return binary.BigEndian.Uint64(m.Sum(nil)) % mod
 }
 
-func (k *UTRNKey) pad(tag uint64) uint64 {
-	m := hmac.New(sha256.New, k[:])
-	var b [9]byte
-	b[0] = 'P'
-	binary.BigEndian.PutUint64(b[1:], tag)
-	m.Write(b[:])
-	return binary.BigEndian.Uint64(m.Sum(nil)) % utrnBodyMod
-}
+func (k *UTRNKey) tag(body uint64) uint64 { return k.mac('T', body, utrnTagMod) }
+
+func (k *UTRNKey) pad(tag uint64) uint64 { return k.mac('P', tag, utrnBodyMod) }
 
 // Encode returns the 20-digit code for a top-up of amount (whole pence) with the given counter.
 func (k *UTRNKey) Encode(u UTRN) (string, error) {

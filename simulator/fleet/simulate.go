@@ -111,7 +111,7 @@ func (f *Fleet) act(now time.Time, p *Premises, fuel devices.Kind, act int) {
 		case p.PPMID != nil:
 			_ = p.PPMID.TopUp(now, fuel, code)
 		case fuel == devices.KindGSME:
-			p.GSME.TopUp(now, &key, code)
+			p.GSME.TopUpCode(now, code)
 		default:
 			p.ESME.TopUpCode(now, code)
 		}
