@@ -55,7 +55,7 @@ Without --fleet it runs the built-in default fleet: the DCC reference test data 
 		Example: `  smetsim fleet simulate
   smetsim fleet simulate --hours 168 --seed 7
   smetsim fleet simulate --fleet fixtures/fleets/default.yaml --capture day.pcapng
-  tshark -r day.pcapng -Y 'zbee_zcl_se.pp'       # the top-ups, decoded by Wireshark
+  tshark -r day.pcapng -Y zbee_zcl_se.pp.consumer_top_up.top_up_code   # the top-ups
   smetsim fleet simulate --json | jq .electricity_import_wh
   smetsim fleet simulate --hours 1 --speed 60     # an hour of device time in a minute of wall time`,
 		Args: cobra.NoArgs,

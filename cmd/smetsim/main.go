@@ -84,7 +84,7 @@ func newRootCmd(io *IOStreams) *cobra.Command {
 		Long: `smetsim emulates SMETS1 smart metering installations — ESME, GSME, CHF, GPF and PPMID —
 whose devices exchange real ZigBee Smart Energy ZCL frames on their HANs, on a virtual clock
 that runs a simulated day in well under a second.`,
-		Example: `  # run the default fleet (101 premises) for a virtual day and see what happened
+		Example: `  # run the default fleet (100 premises) for a virtual day and see what happened
   smetsim fleet simulate
 
   # a week of a larger fleet, reproducibly, with a HAN capture for Wireshark
