@@ -172,6 +172,7 @@ func (f *Fleet) add(ps *PremisesSpec, seed uint64, now time.Time) error {
 			Tariff:         ds.Tariff,
 			Mode:           ds.Payment,
 			NonDisablement: ds.NonDisablement,
+			BillingDay:     ds.BillingDay,
 		}
 		if ds.Payment == devices.PrepaymentMode {
 			c.Prepayment = devices.DefaultPrepayment(ds.Balance)

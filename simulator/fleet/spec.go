@@ -41,6 +41,7 @@ type DeviceSpec struct {
 	Tariff         *devices.Tariff
 	Annual         uint32 // kWh (ESME) or m³ (GSME) a year
 	NonDisablement *devices.NonDisablement
+	BillingDay     int // day of the month the billing data log is taken (1–28)
 }
 
 // PremisesSpec is one premises listed in the fleet file.
@@ -105,6 +106,7 @@ type rawDevice struct {
 	AnnualKWh      uint32 `yaml:"annual_kwh"`
 	AnnualM3       uint32 `yaml:"annual_m3"`
 	NonDisablement string `yaml:"non_disablement"`
+	BillingDay     int    `yaml:"billing_day"`
 }
 
 type rawPremises struct {
@@ -447,6 +449,9 @@ func (s *Spec) parsePremises(doc *yamldoc.Doc, p string, r rawPremises, cat *cat
 					return nil, doc.Errorf(dp+"."+field, "a %s is not a meter", kind)
 				}
 			}
+			if rd.BillingDay != 0 {
+				return nil, doc.Errorf(dp+".billing_day", "a %s is not a meter", kind)
+			}
 			ps.Devices[kind] = ds
 			continue
 		}
@@ -467,6 +472,10 @@ func (s *Spec) parsePremises(doc *yamldoc.Doc, p string, r rawPremises, cat *cat
 		if ds.Tariff = s.Tariffs[rd.Tariff]; ds.Tariff == nil {
 			return nil, doc.Errorf(dp+".tariff", "unknown tariff %q (the fleet defines %s)", rd.Tariff, strings.Join(sortedKeys(s.Tariffs), ", "))
 		}
+		if rd.BillingDay < 0 || rd.BillingDay > 28 {
+			return nil, doc.Errorf(dp+".billing_day", "%d: the billing day is a day of the month, 1–28", rd.BillingDay)
+		}
+		ds.BillingDay = rd.BillingDay
 		if rd.NonDisablement != "" {
 			if ds.NonDisablement = s.Calendars[rd.NonDisablement]; ds.NonDisablement == nil {
 				return nil, doc.Errorf(dp+".non_disablement", "unknown non-disablement calendar %q", rd.NonDisablement)

@@ -1,6 +1,7 @@
 package fleet_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -522,3 +523,32 @@ func mustShort(p *fleet.Premises, s string) uint16 {
 	Expect(ok).To(BeTrue())
 	return short
 }
+
+var _ = Describe("billing_day", func() {
+	It("sets the day the billing data log is taken, and must be a day of the month", func() {
+		cat := builtin
+		good := `name: b
+start: "2026-03-01T00:00:00Z"
+tariffs: {t: {prices: ["20p"]}}
+premises:
+  - id: p1
+    mpan: "1100012345678"
+    devices:
+      CHF:  {id: 00-DB-12-34-56-78-90-A2, model: acme-ch1@4.1.0}
+      ESME: {id: 00-DB-12-34-56-78-90-A0, model: acme-e470@1.4.2, tariff: t, billing_day: 15}
+`
+		spec, err := fleet.ParseSpec("b.yaml", []byte(good), cat)
+		Expect(err).NotTo(HaveOccurred())
+		f, err := fleet.Build(spec, fleet.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = f.Simulate(context.Background(), 20*24*time.Hour, nil)
+		Expect(err).NotTo(HaveOccurred())
+		log := f.Premises[0].ESME.BillingLog()
+		Expect(log).To(HaveLen(1))
+		Expect(log[0].Time).To(Equal(time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)))
+
+		_, err = fleet.ParseSpec("b.yaml", []byte(strings.Replace(good, "billing_day: 15", "billing_day: 31", 1)), cat)
+		Expect(err).To(MatchError(ContainSubstring("b.yaml:9:78:")))
+		Expect(err).To(MatchError(ContainSubstring("devices.ESME.billing_day: 31: the billing day is a day of the month, 1–28")))
+	})
+})
