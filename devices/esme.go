@@ -108,18 +108,6 @@ func (e *ESME) InstantaneousDemand(now time.Time) int64 {
 	return int64(e.load.SlotUnits(SlotOf(now)) * 2)
 }
 
-// consumptionSince returns the import since the slot boundary t (or since installation, if later).
-func (m *meter) consumptionSince(now, t time.Time) uint64 {
-	if t.Unix() < m.horizon {
-		t = SlotOf(time.Unix(m.horizon, 0)).Start()
-	}
-	r, err := m.RegisterAt(now, t)
-	if err != nil {
-		return 0
-	}
-	return m.Register(now) - r
-}
-
 // HANReceive handles a ZCL frame from the HAN. It implements han.Node.
 func (e *ESME) HANReceive(now time.Time, m *han.Message) {
 	if e.powerOff != 0 {
@@ -195,11 +183,7 @@ func (e *ESME) publishPrice(now time.Time, dst uint16, seq uint8) error {
 	return e.send(now, dst, zcl.ClusterPrice, h, pp)
 }
 
-// serveProfile answers Get Profile with half-hourly import, most recent first.
-func (e *ESME) serveProfile(now time.Time, m *han.Message, h zcl.Header, c *zcl.GetProfile) {
-	e.meter.serveProfile(now, m, h, c)
-}
-
+// serveProfile answers Get Profile with the half-hourly profile, most recent first.
 func (m *meter) serveProfile(now time.Time, msg *han.Message, h zcl.Header, c *zcl.GetProfile) {
 	rsp := &m.env.io.gpr
 	*rsp = zcl.GetProfileResponse{ProfileIntervalPeriod: 2, Intervals: rsp.Intervals[:0]}

@@ -216,6 +216,18 @@ func (m *meter) Register(t time.Time) uint64 {
 	return total - (unitsIn(m.load, m.offs, k, a, b) - unitsIn(m.load, m.offs, k, a, t.Unix()))
 }
 
+// consumptionSince returns the import since the slot boundary t (or since installation, if later).
+func (m *meter) consumptionSince(now, t time.Time) uint64 {
+	if t.Unix() < m.horizon {
+		t = SlotOf(time.Unix(m.horizon, 0)).Start()
+	}
+	r, err := m.RegisterAt(now, t)
+	if err != nil {
+		return 0
+	}
+	return m.Register(now) - r
+}
+
 // TierRegisters returns the TOU registers at the start of the current slot.
 func (m *meter) TierRegisters(now time.Time) [MaxTiers]uint64 {
 	m.catchUp(now)

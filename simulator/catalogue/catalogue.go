@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path"
 	"regexp"
 	"sort"
 	"strconv"
@@ -555,6 +554,3 @@ func cplError(name string, rec []string, err error) error {
 	}
 	return &yamldoc.Error{File: name, Msg: err.Error()}
 }
-
-// Base returns the file name of a path, for messages.
-func Base(p string) string { return path.Base(p) }
