@@ -208,3 +208,31 @@ func (e *echoNode) HANReceive(now time.Time, m *han.Message) {
 	}
 	e.read = string(payload)
 }
+
+var _ = Describe("A medium that is never idle", func() {
+	It("delivers every frame in order while frames keep arriving", func() {
+		start := time.Date(2026, 3, 27, 0, 0, 0, 0, time.UTC)
+		clk := clock.NewVirtual(start)
+		md := han.NewMedium(clk)
+		nw := md.NewNetwork(1)
+		sink := &node{}
+		_, _ = nw.Join(eui(0xA2), sink, false)
+		src, _ := nw.Join(eui(0xA0), &node{}, false)
+		// A frame every millisecond, each on the air for 5 ms, for ten seconds: the queue never empties.
+		for i := 0; i < 10_000; i++ {
+			payload := []byte{byte(i >> 8), byte(i)}
+			clk.At(start.Add(time.Duration(i)*time.Millisecond), sendFunc(func(now time.Time) {
+				Expect(nw.Send(now, &han.Message{Src: src, Dst: han.Coordinator, Payload: payload})).To(Succeed())
+			}), 0)
+		}
+		Expect(clk.RunFor(context.Background(), time.Minute)).To(Succeed())
+		Expect(sink.got).To(HaveLen(10_000))
+		for i, g := range sink.got {
+			Expect([]byte(g)).To(Equal([]byte{byte(i >> 8), byte(i)}))
+		}
+	})
+})
+
+type sendFunc func(now time.Time)
+
+func (f sendFunc) Fire(now time.Time, _ uint64) { f(now) }

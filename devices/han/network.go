@@ -63,8 +63,13 @@ func (md *Medium) transmit(now time.Time, nw *Network, m *Message) {
 			l.HANFrame(now, &md.pkt)
 		}
 	}
-	if md.head > 0 && md.head == len(md.queue) {
+	switch {
+	case md.head > 0 && md.head == len(md.queue):
 		md.queue, md.head = md.queue[:0], 0
+	case md.head >= 1024 && md.head*2 >= len(md.queue):
+		// A medium that is never idle would otherwise grow without bound.
+		n := copy(md.queue, md.queue[md.head:])
+		md.queue, md.head = md.queue[:n], 0
 	}
 	md.queue = append(md.queue, inflight{})
 	f := &md.queue[len(md.queue)-1]
