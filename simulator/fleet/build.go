@@ -15,6 +15,7 @@ import (
 // PPMID, on one HAN.
 type Premises struct {
 	ID    string
+	CSP   string // communications service provider
 	MPAN  string
 	MPRN  string
 	HAN   *han.Network
@@ -159,7 +160,7 @@ func euiFrom(v uint64) devices.EUI64 {
 }
 
 func (f *Fleet) add(ps *PremisesSpec, seed uint64, now time.Time) error {
-	p := &Premises{ID: ps.ID, MPAN: ps.MPAN, MPRN: ps.MPRN, Seed: seed}
+	p := &Premises{ID: ps.ID, CSP: ps.CSP, MPAN: ps.MPAN, MPRN: ps.MPRN, Seed: seed}
 	d := ps.Devices
 	var err error
 	p.HAN = f.Medium.NewNetwork(uint16(devices.Mix(seed, 0x9a9)%0xFFF0) + 1)
@@ -276,22 +277,31 @@ func (f *Fleet) generate(g *GeneratorSpec, gi int, seed uint64, now time.Time) e
 		eui := base + uint64(i)*8
 		spec := PremisesSpec{
 			ID:      fmt.Sprintf("%s%06d", g.Prefix, i+1),
+			CSP:     g.CSP,
 			MPAN:    fmt.Sprintf("19%011d", devices.Mix(ps, 3)%100_000_000_000),
 			Devices: map[devices.Kind]*DeviceSpec{},
 		}
-		spec.Devices[devices.KindESME] = &DeviceSpec{EUI: euiFrom(eui), Model: pick(g.Models[devices.KindESME], u(4)),
+		model := func(k devices.Kind, salt uint64) *devices.Model { return pick(g.Models[k], u(salt)) }
+		if len(g.Combinations) > 0 {
+			combo := pick(g.Combinations, u(14))
+			spec.CSP = combo.CSP
+			model = func(k devices.Kind, _ uint64) *devices.Model { return combo.Models[k] }
+			gas = gas && combo.Models[devices.KindGSME] != nil
+			ppmid = ppmid && combo.Models[devices.KindPPMID] != nil
+		}
+		spec.Devices[devices.KindESME] = &DeviceSpec{EUI: euiFrom(eui), Model: model(devices.KindESME, 4),
 			Payment: payment, Balance: g.Balance, Tariff: pick(g.Tariffs[devices.KindESME], u(5)),
 			Annual: g.AnnualKWh[0] + uint32(u(6)*float64(g.AnnualKWh[1]-g.AnnualKWh[0])), NonDisablement: g.Calendar}
-		spec.Devices[devices.KindCHF] = &DeviceSpec{EUI: euiFrom(eui + 2), Model: pick(g.Models[devices.KindCHF], u(7))}
+		spec.Devices[devices.KindCHF] = &DeviceSpec{EUI: euiFrom(eui + 2), Model: model(devices.KindCHF, 7)}
 		if gas {
 			spec.MPRN = fmt.Sprintf("%010d", devices.Mix(ps, 8)%10_000_000_000)
-			spec.Devices[devices.KindGSME] = &DeviceSpec{EUI: euiFrom(eui + 1), Model: pick(g.Models[devices.KindGSME], u(9)),
+			spec.Devices[devices.KindGSME] = &DeviceSpec{EUI: euiFrom(eui + 1), Model: model(devices.KindGSME, 9),
 				Payment: payment, Balance: g.Balance, Tariff: pick(g.Tariffs[devices.KindGSME], u(10)),
 				Annual: g.AnnualM3[0] + uint32(u(11)*float64(g.AnnualM3[1]-g.AnnualM3[0])), NonDisablement: g.Calendar}
-			spec.Devices[devices.KindGPF] = &DeviceSpec{EUI: euiFrom(eui + 3), Model: pick(g.Models[devices.KindGPF], u(12))}
+			spec.Devices[devices.KindGPF] = &DeviceSpec{EUI: euiFrom(eui + 3), Model: model(devices.KindGPF, 12)}
 		}
 		if ppmid {
-			spec.Devices[devices.KindPPMID] = &DeviceSpec{EUI: euiFrom(eui + 4), Model: pick(g.Models[devices.KindPPMID], u(13))}
+			spec.Devices[devices.KindPPMID] = &DeviceSpec{EUI: euiFrom(eui + 4), Model: model(devices.KindPPMID, 13)}
 		}
 		if err := f.add(&spec, ps, now); err != nil {
 			return fmt.Errorf("generate[%d] premises %s: %w", gi, spec.ID, err)

@@ -47,6 +47,7 @@ type DeviceSpec struct {
 // PremisesSpec is one premises listed in the fleet file.
 type PremisesSpec struct {
 	ID      string
+	CSP     string
 	MPAN    string
 	MPRN    string
 	Devices map[devices.Kind]*DeviceSpec
@@ -60,18 +61,39 @@ type Weighted[T any] struct {
 
 // GeneratorSpec makes Count premises from weighted choices of models and settings.
 type GeneratorSpec struct {
-	Count      int
-	Prefix     string // premises id prefix
-	EUIBase    devices.EUI64
-	Models     map[devices.Kind][]Weighted[*devices.Model]
-	Tariffs    map[devices.Kind][]Weighted[*devices.Tariff]
-	Prepayment float64 // share of premises on prepayment
-	Gas        float64 // share with gas (GPF + GSME)
-	PPMID      string  // "prepayment" (default), "always" or "never"
-	Balance    devices.Money
-	AnnualKWh  [2]uint32
-	AnnualM3   [2]uint32
-	Calendar   *devices.NonDisablement
+	Count   int
+	Prefix  string // premises id prefix
+	EUIBase devices.EUI64
+	Models  map[devices.Kind][]Weighted[*devices.Model]
+	// Combinations, when given instead of Models, choose every device of a premises together,
+	// as installers fit products that are sold and certified together.
+	Combinations []Weighted[Combination]
+	CSP          string // communications service provider, with Models
+	Tariffs      map[devices.Kind][]Weighted[*devices.Tariff]
+	Prepayment   float64 // share of premises on prepayment
+	Gas          float64 // share with gas (GPF + GSME)
+	PPMID        string  // "prepayment" (default), "always" or "never"
+	Balance      devices.Money
+	AnnualKWh    [2]uint32
+	AnnualM3     [2]uint32
+	Calendar     *devices.NonDisablement
+}
+
+// Combination is a set of Device Models fitted together, with the communications service provider
+// whose WAN serves the hub.
+type Combination struct {
+	CSP    string
+	Models map[devices.Kind]*devices.Model
+}
+
+type rawCombination struct {
+	Weight float64 `yaml:"weight"`
+	CSP    string  `yaml:"csp"`
+	CHF    string  `yaml:"CHF"`
+	ESME   string  `yaml:"ESME"`
+	GPF    string  `yaml:"GPF"`
+	GSME   string  `yaml:"GSME"`
+	PPMID  string  `yaml:"PPMID"`
 }
 
 type rawTariff struct {
@@ -111,6 +133,7 @@ type rawDevice struct {
 
 type rawPremises struct {
 	ID      string               `yaml:"id"`
+	CSP     string               `yaml:"csp"`
 	MPAN    string               `yaml:"mpan"`
 	MPRN    string               `yaml:"mprn"`
 	Devices map[string]rawDevice `yaml:"devices"`
@@ -121,6 +144,8 @@ type rawGenerator struct {
 	Prefix         string                        `yaml:"prefix"`
 	EUIBase        string                        `yaml:"eui_base"`
 	Models         map[string]map[string]float64 `yaml:"models"`
+	Combinations   []rawCombination              `yaml:"combinations"`
+	CSP            string                        `yaml:"csp"`
 	Tariffs        map[string]map[string]float64 `yaml:"tariffs"`
 	Prepayment     *float64                      `yaml:"prepayment"`
 	Gas            *float64                      `yaml:"gas"`
@@ -417,7 +442,10 @@ func (s *Spec) parsePremises(doc *yamldoc.Doc, p string, r rawPremises, cat *cat
 	if !idPattern.MatchString(r.ID) {
 		return nil, doc.Errorf(p+".id", "%q: a premises id is letters, digits, dots, hyphens and underscores", r.ID)
 	}
-	ps := &PremisesSpec{ID: r.ID, MPAN: r.MPAN, MPRN: r.MPRN, Devices: map[devices.Kind]*DeviceSpec{}}
+	ps := &PremisesSpec{ID: r.ID, CSP: r.CSP, MPAN: r.MPAN, MPRN: r.MPRN, Devices: map[devices.Kind]*DeviceSpec{}}
+	if ps.CSP == "" {
+		ps.CSP = DefaultCSP
+	}
 	if !mpanPattern.MatchString(r.MPAN) {
 		return nil, doc.Errorf(p+".mpan", "%q: an MPAN core is 13 digits", r.MPAN)
 	}
@@ -561,9 +589,33 @@ func (s *Spec) parseGenerator(doc *yamldoc.Doc, p string, index int, r rawGenera
 			g.Models[kind] = append(g.Models[kind], Weighted[*devices.Model]{m, w})
 		}
 	}
-	for _, k := range devices.Kinds {
-		if len(g.Models[k]) == 0 {
-			return nil, doc.Errorf(p+".models", "missing: give at least one %s model with a weight", k)
+	if len(r.Combinations) > 0 {
+		if len(r.Models) > 0 {
+			return nil, doc.Errorf(p+".combinations", "give either models or combinations, not both")
+		}
+		if r.CSP != "" {
+			return nil, doc.Errorf(p+".csp", "with combinations, each combination names its csp")
+		}
+		for i, rc := range r.Combinations {
+			cp := fmt.Sprintf("%s.combinations[%d]", p, i)
+			c, err := parseCombination(doc, cp, rc, cat)
+			if err != nil {
+				return nil, err
+			}
+			if !(rc.Weight > 0) || math.IsInf(rc.Weight, 0) {
+				return nil, doc.Errorf(cp+".weight", "weight %g must be positive", rc.Weight)
+			}
+			g.Combinations = append(g.Combinations, Weighted[Combination]{c, rc.Weight})
+		}
+	} else {
+		for _, k := range devices.Kinds {
+			if len(g.Models[k]) == 0 {
+				return nil, doc.Errorf(p+".models", "missing: give at least one %s model with a weight (or list combinations)", k)
+			}
+		}
+		g.CSP = r.CSP
+		if g.CSP == "" {
+			g.CSP = DefaultCSP
 		}
 	}
 	for _, kname := range sortedKeys(r.Tariffs) {
@@ -642,4 +694,39 @@ func LoadSpec(fsys fs.FS, path string, cat *catalogue.Catalogue) (*Spec, error) 
 		return nil, fmt.Errorf("read fleet: %w", err)
 	}
 	return ParseSpec(path, data, cat)
+}
+
+// DefaultCSP is the communications service provider of premises that do not name one.
+const DefaultCSP = "Central"
+
+func parseCombination(doc *yamldoc.Doc, p string, r rawCombination, cat *catalogue.Catalogue) (Combination, error) {
+	c := Combination{CSP: r.CSP, Models: map[devices.Kind]*devices.Model{}}
+	if c.CSP == "" {
+		c.CSP = DefaultCSP
+	}
+	for _, f := range []struct {
+		kind devices.Kind
+		id   string
+	}{{devices.KindCHF, r.CHF}, {devices.KindESME, r.ESME}, {devices.KindGPF, r.GPF}, {devices.KindGSME, r.GSME}, {devices.KindPPMID, r.PPMID}} {
+		if f.id == "" {
+			continue
+		}
+		m, err := cat.Lookup(f.id)
+		if err != nil {
+			return c, doc.Errorf(p+"."+f.kind.String(), "%v", err)
+		}
+		if m.Kind != f.kind {
+			return c, doc.Errorf(p+"."+f.kind.String(), "%s is a %s model, not a %s", m.ID, m.Kind, f.kind)
+		}
+		c.Models[f.kind] = m
+	}
+	for _, need := range []devices.Kind{devices.KindCHF, devices.KindESME} {
+		if c.Models[need] == nil {
+			return c, doc.Errorf(p, "missing: a generated premises always has a %s", need)
+		}
+	}
+	if (c.Models[devices.KindGPF] == nil) != (c.Models[devices.KindGSME] == nil) {
+		return c, doc.Errorf(p, "a GSME and its GPF come together: give both or neither")
+	}
+	return c, nil
 }

@@ -159,8 +159,17 @@ var _ = Describe("the built-in default fleet", func() {
 		Expect(spec.Premises).To(HaveLen(1))
 		Expect(spec.Generators).To(HaveLen(1))
 		Expect(spec.Generators[0].Count).To(Equal(99))
-		for _, k := range devices.Kinds {
-			Expect(spec.Generators[0].Models[k]).NotTo(BeEmpty(), "%s models", k)
+		Expect(spec.Generators[0].Combinations).To(HaveLen(6))
+		seen := map[string]bool{}
+		for _, c := range spec.Generators[0].Combinations {
+			for _, m := range c.Value.Models {
+				seen[m.ID] = true
+			}
+		}
+		for _, m := range builtin.Models {
+			if builtin.OnCPL(m) {
+				Expect(seen).To(HaveKey(m.ID), "every Device Model on the CPL is fitted somewhere in the default fleet")
+			}
 		}
 		ref := spec.Premises[0]
 		Expect(ref.Devices[devices.KindESME].Balance).To(Equal(12 * devices.Pound))
