@@ -160,7 +160,7 @@ func Parse(name string, data []byte) (*Directory, error) {
 		sort.Strings(keys)
 		for _, variant := range keys {
 			a := r.ADTs[variant]
-			ap := p + ".adts." + yamldoc.Key(variant)
+			ap := yamldoc.Join(p+".adts", variant)
 			s := srv.Lookup(variant)
 			if s == nil {
 				return nil, doc.Errorf(ap, "unknown SRV %q", variant)
