@@ -3,6 +3,7 @@ module github.com/smetsim/smetsim
 go 1.26.0
 
 require (
+	github.com/beevik/etree v1.8.1
 	github.com/goccy/go-yaml v1.19.2
 	github.com/gopacket/gopacket v1.7.7
 	github.com/onsi/ginkgo/v2 v2.34.0

@@ -96,7 +96,7 @@ that runs a simulated day in well under a second.`,
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVar(&opts.fixtures, "fixtures", "", "read Device Models and the CPL from this directory (models/, cpl.csv) instead of the built-in ones")
-	root.AddCommand(newVersionCmd(io), newDevicesCmd(io, opts), newFleetCmd(io, opts))
+	root.AddCommand(newVersionCmd(io), newDevicesCmd(io, opts), newFleetCmd(io, opts), newDuisCmd(io, opts))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	return root
 }
