@@ -114,7 +114,7 @@ type ResponseMessage struct {
 	Content                 ResponseContent // nil for acknowledgements and errors
 }
 
-// ResponseContent is what a ResponseMessage carries: DSPInventory or GBCSPayload.
+// ResponseContent is what a ResponseMessage carries: DSPInventory, GBCSPayload or PreCommand.
 type ResponseContent interface {
 	writeContent(w *xw)
 }
@@ -135,6 +135,23 @@ func (m *ResponseMessage) writeResponseBody(w *xw) {
 type GBCSPayload []byte
 
 func (p GBCSPayload) writeContent(w *xw) { w.base64("sr:GBCSPayload", p) }
+
+// PreCommand is the DCC's answer to a CV 4 Transform: the GBCS command the User must sign and send
+// back as a Signed Pre-Command (CV 5), with the GBCS version it is framed for.
+type PreCommand struct {
+	GBCSVersion string
+	GBCSPayload []byte
+}
+
+func (p *PreCommand) writeContent(w *xw) {
+	if p.GBCSVersion == "" {
+		w.failf("PreCommand: GBCSVersion is required")
+	}
+	w.open("sr:PreCommand")
+	w.leaf("sr:GBCSVersion", p.GBCSVersion)
+	w.base64("sr:GBCSPayload", p.GBCSPayload)
+	w.close("sr:PreCommand")
+}
 
 // DeviceAlertMessage is sr:DeviceAlertMessage, the GBCS form of a device alert: the alert code
 // and the GBCS alert itself. SMETS1 device alerts travel as SMETS1ResponseMessage with a

@@ -126,6 +126,11 @@ var _ = Describe("Response builders", func() {
 				Body: &duis.ResponseMessage{ServiceReference: "11.2", ServiceReferenceVariant: "11.2", Content: duis.GBCSPayload{0xDD, 0x00, 0x01}},
 			}).Marshal())
 		}, duis.RootResponse, `<sr:ResponseID>`+deviceEUI+`:`+userEUI+`:1000</sr:ResponseID>.*<sr:GBCSPayload>3QAB</sr:GBCSPayload>`),
+		Entry("a CV 4 Transform's answer with its PreCommand", func() []byte {
+			r := duis.Reply(readInv(), "I0", at)
+			r.Body.(*duis.ResponseMessage).Content = &duis.PreCommand{GBCSVersion: "1.0", GBCSPayload: []byte{0xDF, 0x09}}
+			return mustMarshal(r.Marshal())
+		}, duis.RootResponse, `<sr:PreCommand><sr:GBCSVersion>1.0</sr:GBCSVersion><sr:GBCSPayload>3wk=</sr:GBCSPayload></sr:PreCommand>`),
 		Entry("an SMETS1ResponseMessage carrying a 4.1.1 Read Instantaneous Import Registers response", func() []byte {
 			respID := reqID.ResponseID()
 			return mustMarshal((&duis.Response{
