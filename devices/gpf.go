@@ -102,6 +102,13 @@ func (p *GPF) QueueSupplyChange(now time.Time, status uint8) error {
 	return p.enqueue(zcl.ClusterMetering, &cs, 0, 0, false)
 }
 
+// QueueTopUp queues a top-up code for the GSME, as 2.2 Top Up Device for gas does; the outcome
+// lands in the mirror (LastTopUpResult) when the GSME answers at its next wake-up.
+func (p *GPF) QueueTopUp(now time.Time, code string) error {
+	c := zcl.ConsumerTopUp{OriginatingDevice: zcl.OriginEnergyServiceInterface, TopUpCode: []byte(code)}
+	return p.enqueue(zcl.ClusterPrepayment, &c, 0, 0, false)
+}
+
 // QueuePrice queues a gas price for the GSME, as a gas tariff update does.
 func (p *GPF) QueuePrice(now time.Time, t *Tariff) error {
 	pp := zcl.PublishPrice{

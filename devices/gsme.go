@@ -21,6 +21,7 @@ type GSME struct {
 	wakes     uint32 // scheduled wake-ups so far, including missed ones
 	installed int64
 	lastWake  int64 // Unix nanoseconds
+	nextWake  int64 // Unix nanoseconds of the next scheduled wake-up
 }
 
 // BatteryLife is how long a GSME battery lasts in smetsim's model.
@@ -38,6 +39,7 @@ func NewGSME(env *Env, eui EUI64, model *Model, cfg MeterConfig, mprn string, no
 		return nil, err
 	}
 	offset := time.Duration(Unit(Mix(cfg.Load.Seed, 0x57a4e)) * float64(model.WakeInterval))
+	g.nextWake = now.Add(offset).UnixNano()
 	env.Sched.At(now.Add(offset), g, eventArg(evWake, 0))
 	return g, nil
 }
@@ -53,6 +55,9 @@ func (g *GSME) Awake() bool { return g.awake }
 
 // Wakes returns how many wake-ups have been due since installation, including missed ones.
 func (g *GSME) Wakes() uint32 { return g.wakes }
+
+// NextWake returns when the GSME's next wake-up is due (a model that misses wake-ups may skip it).
+func (g *GSME) NextWake() time.Time { return time.Unix(0, g.nextWake).UTC() }
 
 // LastWake returns when the GSME last woke and talked to its GPF.
 func (g *GSME) LastWake() time.Time { return time.Unix(0, g.lastWake).UTC() }
@@ -86,6 +91,7 @@ func (g *GSME) Fire(now time.Time, arg uint64) {
 }
 
 func (g *GSME) wake(now time.Time) {
+	g.nextWake = now.Add(g.model.WakeInterval).UnixNano()
 	g.env.Sched.At(now.Add(g.model.WakeInterval), g, eventArg(evWake, 0))
 	g.wakes++
 	if every := g.model.fault.missEvery; every > 0 && g.wakes%uint32(every) == 0 {

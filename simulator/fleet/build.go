@@ -316,6 +316,10 @@ func (f *Fleet) index(p *Premises) {
 	}
 }
 
+// SetAlertSink passes every alert the fleet's devices raise on to sink as well, as a mock DCC
+// attached after the fleet was built needs.
+func (f *Fleet) SetAlertSink(sink devices.AlertSink) { f.extraSink = sink }
+
 // ByDevice returns the premises a device belongs to.
 func (f *Fleet) ByDevice(eui devices.EUI64) *Premises {
 	if f.byEUI == nil {

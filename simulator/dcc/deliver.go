@@ -1,0 +1,144 @@
+package dcc
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/smetsim/smetsim/devices"
+)
+
+// Retry says how asynchronous delivery retries a Receive Response Service that fails (a transport
+// error or any status other than 2xx).
+type Retry struct {
+	Attempts int           // tries in all
+	First    time.Duration // wait before the second try; each later wait doubles
+	Max      time.Duration // longest wait between tries
+}
+
+// DefaultRetry tries five times over about half a minute.
+var DefaultRetry = Retry{Attempts: 5, First: time.Second, Max: 16 * time.Second}
+
+// Message is one asynchronous message for a user: a device response, a device alert or a DCC
+// alert, signed.
+type Message struct {
+	User      devices.EUI64
+	URL       string // empty: kept in the outbox for the user to fetch
+	Body      []byte
+	Kind      string // "response", "device-alert", "dcc-alert"
+	Delivered bool
+	Attempts  int
+	LastError string
+}
+
+// deliverer posts messages to users' Receive Response Services off the clock's goroutine, in the
+// order they were made, retrying failures; messages for users without a URL wait in the outbox.
+type deliverer struct {
+	client *http.Client
+	retry  Retry
+	log    *slog.Logger
+
+	mu     sync.Mutex
+	queue  chan *Message
+	outbox map[devices.EUI64][]*Message
+	sent   []*Message
+	wg     sync.WaitGroup
+	done   chan struct{}
+}
+
+func newDeliverer(c *http.Client, r Retry, log *slog.Logger) *deliverer {
+	d := &deliverer{client: c, retry: r, log: log, queue: make(chan *Message, 1024),
+		outbox: map[devices.EUI64][]*Message{}, done: make(chan struct{})}
+	go d.run()
+	return d
+}
+
+// send queues a message; it never blocks the clock's goroutine for long.
+func (d *deliverer) send(m *Message) {
+	if m.URL == "" {
+		d.mu.Lock()
+		d.outbox[m.User] = append(d.outbox[m.User], m)
+		d.mu.Unlock()
+		return
+	}
+	d.wg.Add(1)
+	d.queue <- m
+}
+
+func (d *deliverer) run() {
+	for {
+		select {
+		case m := <-d.queue:
+			d.post(m)
+			d.wg.Done()
+		case <-d.done:
+			return
+		}
+	}
+}
+
+func (d *deliverer) post(m *Message) {
+	wait := d.retry.First
+	for m.Attempts < d.retry.Attempts {
+		m.Attempts++
+		err := d.try(m)
+		if err == nil {
+			m.Delivered = true
+			break
+		}
+		m.LastError = err.Error()
+		d.log.Warn("async delivery failed", "user", m.User.String(), "url", m.URL, "attempt", m.Attempts, "error", err)
+		if m.Attempts < d.retry.Attempts {
+			time.Sleep(wait)
+			wait = min(wait*2, d.retry.Max)
+		}
+	}
+	d.mu.Lock()
+	d.sent = append(d.sent, m)
+	d.mu.Unlock()
+}
+
+func (d *deliverer) try(m *Message) error {
+	req, err := http.NewRequest(http.MethodPost, m.URL, bytes.NewReader(m.Body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/xml")
+	rsp, err := d.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer rsp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(rsp.Body, 1<<20))
+	if rsp.StatusCode/100 != 2 {
+		return fmt.Errorf("HTTP %d", rsp.StatusCode)
+	}
+	return nil
+}
+
+func (d *deliverer) wait() { d.wg.Wait() }
+
+func (d *deliverer) close() {
+	d.wg.Wait()
+	close(d.done)
+}
+
+// Outbox returns and removes the messages waiting for a user without a Receive Response Service.
+func (d *DCC) Outbox(user devices.EUI64) []*Message {
+	d.deliver.mu.Lock()
+	defer d.deliver.mu.Unlock()
+	out := d.deliver.outbox[user]
+	delete(d.deliver.outbox, user)
+	return out
+}
+
+// Sent returns the messages posted so far, delivered or given up on.
+func (d *DCC) Sent() []*Message {
+	d.deliver.mu.Lock()
+	defer d.deliver.mu.Unlock()
+	return append([]*Message(nil), d.deliver.sent...)
+}

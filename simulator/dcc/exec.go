@@ -1,0 +1,153 @@
+package dcc
+
+import (
+	"crypto/rand"
+	"time"
+
+	"github.com/smetsim/smetsim/devices"
+	"github.com/smetsim/smetsim/simulator/duis"
+	"github.com/smetsim/smetsim/simulator/fleet"
+)
+
+var randReader = rand.Reader
+
+// job is a device request being carried out on the run's clock.
+type job struct {
+	d        *DCC
+	c        *call
+	orig     *duis.Request // the request whose body says what to do (a CV 5's is its CV 4's)
+	received time.Time
+	p        *fleet.Premises
+	trt      time.Duration
+	deadline time.Time
+}
+
+// start runs on the clock's goroutine: the S1SP sends the command to the device, which answers
+// after its model's latency — or, for a GSME, when it next wakes — unless it is unreachable or
+// too slow.
+func (j *job) start(now time.Time) {
+	d, c := j.d, j.c
+	j.p = d.cfg.Fleet.ByDevice(c.device.ID)
+	if j.p == nil {
+		j.fail(now, E19, "device is in the inventory but not in the fleet")
+		return
+	}
+	var wake time.Duration
+	if j.p.GSME != nil {
+		wake = j.p.GSME.Model().WakeInterval
+	}
+	j.trt = c.srv.TargetResponseTime(c.device.Kind, wake)
+	j.deadline = j.received.Add(j.trt)
+	if reason := j.unreachable(); reason != "" {
+		at := now.Add(time.Duration(min(int64(j.trt), int64(10*time.Second))))
+		d.clock.At(at, funcHandler(func(now time.Time) { j.fail(now, E20, reason) }), 0)
+		return
+	}
+	impl := handlers[c.srv.Variant]
+	if impl.viaGSME && c.device.Kind == devices.KindGSME {
+		// The command travels to the GSME through its GPF's queue when it next wakes.
+		if err := impl.queue(j, now); err != nil {
+			j.fail(now, E20, err.Error())
+			return
+		}
+		j.awaitWake(now, j.p.GSME.NextWake())
+		return
+	}
+	lat := j.latency()
+	if now.Add(lat).After(j.deadline) {
+		d.clock.At(j.deadline, funcHandler(func(now time.Time) { j.fail(now, E21, "the device did not answer within the target response time") }), 0)
+		return
+	}
+	d.clock.At(now.Add(lat), funcHandler(j.run), 0)
+}
+
+// awaitWake finishes a GSME command once the GSME has woken and taken it.
+func (j *job) awaitWake(now, wake time.Time) {
+	if wake.After(j.deadline) {
+		j.d.clock.At(j.deadline, funcHandler(func(now time.Time) { j.fail(now, E21, "the GSME did not wake within the target response time") }), 0)
+		return
+	}
+	j.d.clock.At(wake.Add(2*time.Second), funcHandler(func(now time.Time) {
+		if j.p.GSME.LastWake().Before(wake) {
+			j.awaitWake(now, j.p.GSME.NextWake()) // it missed this wake-up
+			return
+		}
+		j.run(now)
+	}), 0)
+}
+
+// unreachable says why the device cannot be reached now, or "".
+func (j *job) unreachable() string {
+	p := j.p
+	if !p.CHF.Powered() {
+		return "the communications hub has no mains power"
+	}
+	if up, _ := p.CHF.WAN(); !up {
+		return "the communications hub's WAN connection is down"
+	}
+	if j.c.device.Kind == devices.KindESME && !p.ESME.Powered() {
+		return "the ESME has no mains power"
+	}
+	return ""
+}
+
+// latency draws the device's response time from its model's distribution, with the run's seed.
+func (j *job) latency() time.Duration {
+	m := j.c.device.Model
+	if m == nil {
+		return time.Second
+	}
+	u := devices.Unit(devices.Mix(j.d.cfg.Fleet.Seed, j.c.req.Header.RequestID.Counter^devices.Mix(0, uint64(j.c.device.ID[7]))))
+	return m.Latency.Sample(u)
+}
+
+// run carries the request out on the device and sends the response.
+func (j *job) run(now time.Time) {
+	payload, f := handlers[j.c.srv.Variant].exec(j, now)
+	if f != nil {
+		j.fail(now, f.code, f.reason)
+		return
+	}
+	j.respond(now, payload)
+}
+
+// respond sends the device's SMETS1 response: the S1SP signs it as a document of its own, the DCC
+// embeds it in a response it signs, and it goes to the user.
+func (j *job) respond(now time.Time, payload []byte) {
+	d, c := j.d, j.c
+	id := c.req.Header.RequestID
+	ts := now
+	inner := &duis.SMETS1SignedResponse{SchemaVersion: c.req.SchemaVersion,
+		Header: duis.MMCHeader{BusinessOriginatorID: c.device.ID, BusinessTargetID: c.user.EUI, OriginatorCounter: id.Counter,
+			ServiceReference: c.srv.Reference, ServiceReferenceVariant: c.srv.Variant, Timestamp: &ts},
+		Body: &duis.ResponsePayload{SMETSData: payload}}
+	unsigned, err := inner.Marshal()
+	if err != nil {
+		j.fail(now, E100, "cannot build the device's response: "+err.Error())
+		return
+	}
+	signed, err := duis.Sign(unsigned, duis.RootSMETS1SignedResponse, d.cfg.Keys.S1SP)
+	if err != nil {
+		j.fail(now, E100, "cannot sign the device's response: "+err.Error())
+		return
+	}
+	rid := id.ResponseID()
+	d.post(c.user.EUI, "response", &duis.Response{SchemaVersion: c.req.SchemaVersion, RequestID: &id, ResponseID: &rid,
+		ResponseCode: string(I0), ResponseDateTime: now,
+		Body: &duis.SMETS1ResponseMessage{ServiceReference: c.srv.Reference, ServiceReferenceVariant: c.srv.Variant, SignedResponse: signed}})
+	d.finish(id, I0, now)
+}
+
+// fail sends an asynchronous error response.
+func (j *job) fail(now time.Time, code Code, reason string) {
+	d := j.d
+	r := duis.Reply(j.c.req, string(code), now)
+	d.post(j.c.user.EUI, "response", r)
+	d.finish(j.c.req.Header.RequestID, code, now)
+	d.cfg.Log.Info("device request failed", "request", j.c.req.Header.RequestID.String(), "code", string(code), "reason", reason)
+}
+
+// funcHandler adapts a function to the scheduler's Handler, for the DCC's rare one-off events.
+type funcHandler func(now time.Time)
+
+func (f funcHandler) Fire(now time.Time, _ uint64) { f(now) }

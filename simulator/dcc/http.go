@@ -1,0 +1,301 @@
+package dcc
+
+import (
+	"bytes"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/smetsim/smetsim/devices"
+	"github.com/smetsim/smetsim/simulator/duis"
+	"github.com/smetsim/smetsim/simulator/duis/dsig"
+	"github.com/smetsim/smetsim/simulator/inventory"
+	"github.com/smetsim/smetsim/simulator/srv"
+	"github.com/smetsim/smetsim/simulator/users"
+)
+
+// The DCC Boxed endpoint paths.
+const (
+	PathSendCommand = "/api/v1/serviceS"
+	PathNonDevice   = "/api/v1/serviceD"
+	PathTransform   = "/api/v1/serviceT"
+)
+
+// ReasonHeader carries, on every error answer, exactly which check failed: DUIS response codes are
+// coarse and several checks share one.
+const ReasonHeader = "X-Smetsim-Reason"
+
+// endpointCVs says which command variants each endpoint takes.
+var endpointCVs = map[string][]int{
+	PathSendCommand: {1, 3, 5, 7},
+	PathNonDevice:   {2, 6, 8},
+	PathTransform:   {4},
+}
+
+// Handler returns the DUIS endpoints, POST only, application/xml.
+func (d *DCC) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for p := range endpointCVs {
+		mux.Handle("POST "+p, d.endpoint(p))
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, fmt.Sprintf("smetsim mock DCC: %s %s is not a DUIS endpoint (POST %s, %s or %s)", r.Method, r.URL.Path,
+			PathSendCommand, PathNonDevice, PathTransform), http.StatusNotFound)
+	})
+	return mux
+}
+
+func (d *DCC) endpoint(path string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limits := d.cfg.Limits
+		if limits.MaxBytes == 0 {
+			limits.MaxBytes = duis.DefaultLimits.MaxBytes
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, int64(limits.MaxBytes)+1))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				http.Error(w, fmt.Sprintf("not a DUIS request: larger than %d bytes", limits.MaxBytes), http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, "could not read the request: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		ans := d.Serve(path, body)
+		if ans.HTTPStatus != http.StatusOK {
+			http.Error(w, ans.Reason, ans.HTTPStatus)
+			return
+		}
+		if ans.Reason != "" {
+			w.Header().Set(ReasonHeader, ans.Reason)
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		_, _ = w.Write(ans.Body)
+	})
+}
+
+// Answer is the DCC's synchronous answer to one posted document.
+type Answer struct {
+	HTTPStatus int    // 200 for every DUIS answer; 4xx for what is not DUIS at all
+	Code       Code   // the DUIS response code, when there is one
+	Reason     string // which check failed, or why the document is not DUIS
+	Body       []byte // the signed sr:Response
+}
+
+// failure is a DUIS answer other than success.
+type failure struct {
+	code   Code
+	reason string
+}
+
+func fail(code Code, format string, args ...any) *failure {
+	return &failure{code: code, reason: fmt.Sprintf(format, args...)}
+}
+
+// Serve runs a posted document through the DCC's pipeline and returns its synchronous answer. It
+// is the HTTP handler's work without HTTP, for tests and in-process runners.
+func (d *DCC) Serve(path string, doc []byte) Answer {
+	now := d.clock.Now()
+	req, err := duis.ParseRequest(doc, d.cfg.Limits)
+	if err != nil {
+		var pe *duis.ParseError
+		if !errors.As(err, &pe) || pe.Malformed() || pe.Header == nil {
+			return Answer{HTTPStatus: http.StatusBadRequest, Reason: "not a DUIS request: " + err.Error()}
+		}
+		// A DUIS request with a bad field: answer it, addressed from what was read of its header.
+		stub := &duis.Request{Header: *pe.Header}
+		return d.answer(stub, path, now, fail(E100, "%v", err))
+	}
+	ctx, f := d.check(path, req, doc, now)
+	if f != nil {
+		return d.answer(req, path, now, f)
+	}
+	return d.route(ctx, now)
+}
+
+// call is a request that passed the checks, with what they found.
+type call struct {
+	path      string
+	req       *duis.Request
+	doc       []byte
+	user      *users.User
+	srv       *srv.SRV
+	device    inventory.Device
+	install   inventory.Installation
+	transform *transform // the CV 4 answer a CV 5 completes
+}
+
+// check runs the pipeline's checks in the DCC's order. Each refusal names the check.
+func (d *DCC) check(path string, req *duis.Request, doc []byte, now time.Time) (*call, *failure) {
+	h := req.Header
+	c := &call{path: path, req: req, doc: doc}
+	// Who is asking, and did they sign it?
+	c.user = d.cfg.Users.Lookup(h.RequestID.Originator)
+	if c.user == nil {
+		return nil, fail(E1, "originator %s is not a DCC User of this environment", h.RequestID.Originator)
+	}
+	if !req.Signed {
+		return nil, fail(E1, "the request carries no signature")
+	}
+	cert, err := dsig.Verify(doc, d.cfg.Keys.Users)
+	if err != nil {
+		var unknown *dsig.UnknownCertificateError
+		switch {
+		case errors.As(err, &unknown):
+			return nil, fail(E1, "signed with a certificate the DCC does not know: %v", err)
+		case errors.Is(err, dsig.ErrDigestMismatch), errors.Is(err, dsig.ErrBadSignature):
+			return nil, fail(E1, "signature does not verify (the request was changed after signing, or signed with another key): %v", err)
+		}
+		return nil, fail(E1, "signature is not acceptable: %v", err)
+	}
+	if !sameCert(cert, d.cfg.Keys.UserCerts[c.user.EUI]) {
+		return nil, fail(E1, "signed with the certificate of %s, not of the originator %s", cert.Subject, c.user.EUI)
+	}
+	// Replays: the counter rises strictly; a CV 5 reuses its CV 4's RequestID, once.
+	if h.CommandVariant == 5 {
+		t, f := d.takeTransform(h.RequestID)
+		if f != nil {
+			return nil, f
+		}
+		c.transform = t
+	} else if f := d.acceptCounter(h.RequestID); f != nil {
+		return nil, f
+	}
+	// Endpoint, command variant and SRV.
+	if !contains(endpointCVs[path], h.CommandVariant) {
+		return nil, fail(E13, "command variant %d is not taken at %s", h.CommandVariant, path)
+	}
+	c.srv = srv.Lookup(h.ServiceReferenceVariant)
+	if c.srv == nil {
+		return nil, fail(E100, "unknown Service Reference Variant %s", h.ServiceReferenceVariant)
+	}
+	if f := checkCommandVariant(c.srv, h.CommandVariant); f != nil {
+		return nil, f
+	}
+	if !c.user.Eligible(c.srv) {
+		return nil, fail(E2, "%s (roles %v) may not send %s %s (eligible roles %v)", c.user.EUI, c.user.Roles, c.srv.Variant, c.srv.Name, c.srv.Roles)
+	}
+	if c.srv.NonDevice {
+		if a := c.srv.Applies(); !a.SMETS1 {
+			return nil, fail(E11, "%s does not apply to SMETS1: %s", c.srv.Variant, a.Note)
+		}
+		return c, nil
+	}
+	// The device.
+	dev, ok := d.inv.Device(h.RequestID.Target)
+	if !ok {
+		return nil, fail(E19, "device %s is not in the inventory", h.RequestID.Target)
+	}
+	c.device = dev
+	if ok, why := c.srv.AppliesTo(dev.Kind); !ok {
+		return nil, fail(E11, "%s %s cannot be sent to %s (%s): %s", c.srv.Variant, c.srv.Name, dev.ID, dev.Kind, why)
+	}
+	if dev.Model != nil {
+		if ok, code := dev.Model.Supports(c.srv.Variant); !ok {
+			return nil, fail(Code(code), "Device Model %s does not support %s (its profile)", dev.Model.ID, c.srv.Variant)
+		}
+	}
+	if !statusAllows(dev.Status, c.srv) {
+		return nil, fail(E5, "device %s is %s, which does not allow %s", dev.ID, dev.Status, c.srv.Variant)
+	}
+	c.install, _ = d.inv.InstallationOf(dev.ID)
+	comb, err := d.inv.Combination(c.install.ID)
+	if err != nil {
+		return nil, fail(E19, "%v", err)
+	}
+	switch adm, id := d.lists.Admit(comb); adm {
+	case inventory.NotListed:
+		return nil, fail(E5, "the installation's product combination (%s) is on neither the EPC nor the PPC list", comb)
+	case inventory.PendingOnly:
+		return nil, fail(E5, "the installation's product combination is pending (%s) and no PPC test of it is open", id)
+	}
+	if f := d.authorised(c); f != nil {
+		return nil, f
+	}
+	return c, nil
+}
+
+func sameCert(a, b *x509.Certificate) bool {
+	return a != nil && b != nil && bytes.Equal(a.Raw, b.Raw)
+}
+
+func contains(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// checkCommandVariant applies DUIS's rules for which command variants an SRV may use, with the
+// SMETS1 rule that nothing is delivered locally.
+func checkCommandVariant(s *srv.SRV, cv int) *failure {
+	switch {
+	case cv == 9:
+		return fail(E12, "command variant 9 is internal to the DCC and never accepted from a User")
+	case cv < 1 || cv > 9:
+		return fail(E12, "command variant %d does not exist", cv)
+	case s.NonDevice && cv != 8:
+		return fail(E12, "%s is answered by the DCC itself: it takes command variant 8, not %d", s.Variant, cv)
+	case !s.NonDevice && cv == 8:
+		return fail(E12, "%s goes to a device: command variant 8 is for non-device requests", s.Variant)
+	case cv == 2 || cv == 3 || cv == 6 || cv == 7:
+		return fail(E12, "command variant %d asks for local delivery, which SMETS1 devices do not have", cv)
+	case s.Critical && cv == 1:
+		return fail(E12, "%s is critical: send it to Transform with command variant 4, then sign the pre-command (CV 5)", s.Variant)
+	case !s.Critical && (cv == 4 || cv == 5):
+		return fail(E12, "%s is not critical: command variants 4 and 5 are for critical requests", s.Variant)
+	}
+	return nil
+}
+
+// statusAllows is the table of which SMI statuses let a device SRV through: a commissioned
+// device takes every SRV; a device installed but not yet commissioned takes only what brings it
+// into service (commissioning, joining, the device log, reading its firmware); others take none.
+func statusAllows(s inventory.Status, sr *srv.SRV) bool {
+	switch s {
+	case inventory.Commissioned:
+		return true
+	case inventory.InstalledNotCommissioned, inventory.Whitelisted:
+		switch sr.Variant {
+		case "8.1.1", "8.7.1", "8.7.2", "8.9", "8.11", "11.2", "6.20.1":
+			return true
+		}
+	}
+	return false
+}
+
+// authorised checks the user may act on this device: registered for its installation in a role
+// the SRV needs, and, for decommissioning a SMETS1 CHF, the Lead Supplier.
+func (d *DCC) authorised(c *call) *failure {
+	u, in, dev := c.user, c.install, c.device
+	gas := dev.Kind == devices.KindGSME || dev.Kind == devices.KindGPF
+	ok := false
+	for _, r := range u.Roles {
+		if !c.srv.Allows(string(r)) {
+			continue
+		}
+		switch r {
+		case users.ImportSupplier:
+			ok = ok || (!gas && in.ImportSupplier == u.EUI) || (dev.Kind == devices.KindCHF && in.LeadSupplier == u.EUI)
+		case users.GasSupplier:
+			ok = ok || (gas && in.GasSupplier == u.EUI) || (dev.Kind == devices.KindCHF && in.LeadSupplier == u.EUI)
+		case users.ElectricityDistributor:
+			ok = ok || (!gas && in.ElectricityDistributor == u.EUI)
+		case users.GasTransporter:
+			ok = ok || (gas && in.GasTransporter == u.EUI)
+		case users.ExportSupplier, users.RegisteredSupplierAgent:
+			ok = ok || in.ImportSupplier == u.EUI
+		case users.OtherUser:
+			ok = true // an Other User is authorised by the SRV's eligibility alone
+		}
+	}
+	if !ok {
+		return fail(E4, "%s is not registered for installation %s in a role %s needs for a %s", u.EUI, in.ID, c.srv.Variant, dev.Kind)
+	}
+	return nil
+}
