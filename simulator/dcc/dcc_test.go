@@ -204,7 +204,7 @@ var _ = Describe("The mock DCC", func() {
 				Expect(codeOf(ans.Body)).To(Equal(string(code)))
 			},
 			Entry("wrong endpoint", func(e *env) []byte { return e.request(supplier, esme, 1, "4.1.1", read) }, nonDevice, dcc.E13, "not taken at"),
-			Entry("command variant 9", func(e *env) []byte { return e.request(supplier, esme, 9, "4.1.1", read) }, nonDevice, dcc.E13, "command variant 9"),
+			Entry("command variant 9, at any endpoint", func(e *env) []byte { return e.request(supplier, esme, 9, "4.1.1", read) }, nonDevice, dcc.E12, "internal to the DCC"),
 			Entry("local delivery", func(e *env) []byte { return e.request(supplier, esme, 3, "4.1.1", read) }, sendCommand, dcc.E12, "local delivery"),
 			Entry("a critical SRV sent as CV 1", func(e *env) []byte { return e.request(supplier, esme, 1, "7.2", "<sr:DisableSupply/>") }, sendCommand, dcc.E12, "is critical"),
 			Entry("a role not eligible for the SRV", func(e *env) []byte { return e.request(distrib, esme, 4, "7.2", "<sr:DisableSupply/>") }, transform, dcc.E2, "may not send 7.2"),

@@ -165,6 +165,9 @@ func (d *DCC) check(path string, req *duis.Request, doc []byte, now time.Time) (
 		return nil, f
 	}
 	// Endpoint, command variant and SRV.
+	if h.CommandVariant == 9 {
+		return nil, fail(E12, "command variant 9 is internal to the DCC and never accepted from a User")
+	}
 	if !contains(endpointCVs[path], h.CommandVariant) {
 		return nil, fail(E13, "command variant %d is not taken at %s", h.CommandVariant, path)
 	}
