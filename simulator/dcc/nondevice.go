@@ -8,10 +8,24 @@ import (
 	"github.com/smetsim/smetsim/simulator/inventory"
 )
 
-// nonDeviceHandlers are the non-device SRVs (CV 8) the DCC answers itself, synchronously.
-var nonDeviceHandlers = map[string]func(d *DCC, c *call, now time.Time) (duis.ResponseContent, *failure){
+// nonDeviceHandler answers one non-device SRV synchronously.
+type nonDeviceHandler func(d *DCC, c *call, now time.Time) (duis.ResponseContent, *failure)
+
+// nonDeviceHandlers are the non-device SRVs (CV 8) the DCC answers itself, synchronously. Files
+// with more of them add theirs with registerNonDevice.
+var nonDeviceHandlers = map[string]nonDeviceHandler{
 	"8.2": readInventory,
 	"8.3": decommission,
+}
+
+// registerNonDevice adds non-device SRVs; a variant registered twice is a programming error.
+func registerNonDevice(m map[string]nonDeviceHandler) {
+	for v, h := range m {
+		if _, dup := nonDeviceHandlers[v]; dup {
+			panic("dcc: non-device SRV " + v + " registered twice")
+		}
+		nonDeviceHandlers[v] = h
+	}
 }
 
 // nonDevice answers a CV 8 request.

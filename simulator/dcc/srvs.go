@@ -20,17 +20,32 @@ type impl struct {
 }
 
 // handlers are the SRVs the mock DCC executes on devices. `smetsim srv list` reports this table;
-// every other SRV that applies to SMETS1 is answered E100 ("not executed by smetsim yet").
-var handlers = map[string]impl{
-	"2.2":   {exec: topUp, viaGSME: true, queue: queueTopUp},
-	"4.1.1": {exec: readImportRegisters},
-	"4.18":  {exec: readMeterBalance},
-	"6.11":  {exec: synchroniseClock},
-	"7.1":   {exec: supplyCommand(devices.SupplyEnabled, "EnableSupplyRsp")},
-	"7.2":   {exec: supplyCommand(devices.SupplyDisabled, "DisableSupplyRsp"), viaGSME: true, queue: queueSupply(zcl.SupplyOff)},
-	"7.3":   {exec: supplyCommand(devices.SupplyArmed, "ArmSupplyRsp"), viaGSME: true, queue: queueSupply(zcl.SupplyOffArmed)},
-	"7.4":   {exec: readSupplyStatus},
-	"11.2":  {exec: readFirmwareVersion},
+// every other SRV that applies to SMETS1 is answered E100 ("not executed by smetsim yet"). Each
+// family of SRVs lives in its own file and adds itself with register.
+var handlers = map[string]impl{}
+
+func init() {
+	register(map[string]impl{
+		"2.2":   {exec: topUp, viaGSME: true, queue: queueTopUp},
+		"4.1.1": {exec: readImportRegisters},
+		"4.18":  {exec: readMeterBalance},
+		"6.11":  {exec: synchroniseClock},
+		"7.1":   {exec: supplyCommand(devices.SupplyEnabled, "EnableSupplyRsp")},
+		"7.2":   {exec: supplyCommand(devices.SupplyDisabled, "DisableSupplyRsp"), viaGSME: true, queue: queueSupply(zcl.SupplyOff)},
+		"7.3":   {exec: supplyCommand(devices.SupplyArmed, "ArmSupplyRsp"), viaGSME: true, queue: queueSupply(zcl.SupplyOffArmed)},
+		"7.4":   {exec: readSupplyStatus},
+		"11.2":  {exec: readFirmwareVersion},
+	})
+}
+
+// register adds SRV implementations; a variant registered twice is a programming error.
+func register(m map[string]impl) {
+	for v, h := range m {
+		if _, dup := handlers[v]; dup {
+			panic("dcc: SRV " + v + " registered twice")
+		}
+		handlers[v] = h
+	}
 }
 
 // Executes reports whether the mock DCC carries out an SRV on devices (as opposed to refusing it
