@@ -6,6 +6,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -49,12 +50,18 @@ func main() {
 
 // execute runs the command line and returns the exit code.
 func execute(io *IOStreams, args []string) int {
+	return executeContext(context.Background(), io, args)
+}
+
+// executeContext runs the command line until it ends or ctx does (long-running commands such as
+// serve stop cleanly when ctx ends).
+func executeContext(ctx context.Context, io *IOStreams, args []string) int {
 	root := newRootCmd(io)
 	root.SetArgs(args)
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -96,7 +103,7 @@ that runs a simulated day in well under a second.`,
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVar(&opts.fixtures, "fixtures", "", "read Device Models and the CPL from this directory (models/, cpl.csv) instead of the built-in ones")
-	root.AddCommand(newVersionCmd(io), newDevicesCmd(io, opts), newFleetCmd(io, opts), newDuisCmd(io, opts))
+	root.AddCommand(newVersionCmd(io), newDevicesCmd(io, opts), newFleetCmd(io, opts), newDuisCmd(io, opts), newServeCmd(io, opts), newSrvCmd(io))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	return root
 }

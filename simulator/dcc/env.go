@@ -28,13 +28,21 @@ type Keys struct {
 // out as fixtures/pki is (pki/dcc.*.pem, pki/s1sp.*.pem, the users file's certificate paths
 // relative to the users file).
 func LoadKeys(fsys fs.FS, pkiDir, usersFile string, dir *users.Directory) (*Keys, error) {
-	read := func(p string) ([]byte, error) {
+	return LoadKeysFrom(fsys, pkiDir, fsys, usersFile, dir)
+}
+
+// LoadKeysFrom is LoadKeys with the DCC's and S1SP's keys (pkiFS, pkiDir) and the users file with
+// its certificates (usersFS, usersFile) in different trees: a user's own users file on disk with
+// the built-in DCC keys.
+func LoadKeysFrom(pkiFS fs.FS, pkiDir string, usersFS fs.FS, usersFile string, dir *users.Directory) (*Keys, error) {
+	readFrom := func(fsys fs.FS, p string) ([]byte, error) {
 		b, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", p, err)
 		}
 		return b, nil
 	}
+	read := func(p string) ([]byte, error) { return readFrom(pkiFS, p) }
 	signer := func(name string) (*dsig.Signer, error) {
 		key, err := read(path.Join(pkiDir, name+".key.pem"))
 		if err != nil {
@@ -60,7 +68,7 @@ func LoadKeys(fsys fs.FS, pkiDir, usersFile string, dir *users.Directory) (*Keys
 	}
 	base := path.Dir(usersFile)
 	for _, u := range dir.Users {
-		data, err := read(path.Join(base, u.Certificate))
+		data, err := readFrom(usersFS, path.Join(base, u.Certificate))
 		if err != nil {
 			return nil, fmt.Errorf("user %s: %w", u.EUI, err)
 		}
