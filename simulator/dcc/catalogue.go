@@ -1,6 +1,7 @@
 package dcc
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/smetsim/smetsim/simulator/srv"
@@ -22,6 +23,8 @@ type Support struct {
 	// PreCommand says how a critical SRV's pre-command content is encoded: "interim" (the request
 	// body's XML inside GBCS General-Signing framing) until GBCS use-case encodings land.
 	PreCommand string `json:"pre_command,omitempty"`
+	// UseCases are the GBCS use cases behind the SRV per device type, with their message codes.
+	UseCases map[string]string `json:"gbcs_use_cases,omitempty"`
 }
 
 // Catalogue describes every SRV: its DUIS facts, its SMETS1 applicability and what the mock DCC
@@ -35,6 +38,12 @@ func Catalogue() []Support {
 			SMETS1: a.SMETS1, Note: a.Note}
 		for _, k := range a.Kinds {
 			sup.Kinds = append(sup.Kinds, k.String())
+			if u, ok := useCase(s.Variant, k); ok {
+				if sup.UseCases == nil {
+					sup.UseCases = map[string]string{}
+				}
+				sup.UseCases[k.String()] = fmt.Sprintf("%s (0x%04X)", u.Name, u.Code)
+			}
 		}
 		switch {
 		case !a.SMETS1:
