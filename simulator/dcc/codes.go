@@ -5,6 +5,11 @@
 // each user's Receive Response Service.
 package dcc
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Code is a DUIS response code.
 type Code string
 
@@ -71,3 +76,16 @@ func Info(c Code) (CodeInfo, bool) {
 	}
 	return CodeInfo{}, false
 }
+
+// CodesMarkdown renders the response-code table as docs/mock-dcc.md shows it (a spec keeps the
+// two in step).
+func CodesMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| code | meaning | smetsim answers it when | source |\n|---|---|---|---|\n")
+	for _, c := range Codes {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", c.Code, cell(c.Meaning), cell(c.When), cell(c.Source))
+	}
+	return b.String()
+}
+
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
