@@ -25,6 +25,15 @@ var targets = map[string]target{
 	"BenchmarkFleetDay10k s/virtual-day":      {5, "≤ 5 s"},
 }
 
+// ratios are figures derived from two others of the same run, printed after the table: how close
+// a measured rate comes to the ceiling it is judged against.
+var ratios = []ratio{
+	{"DUIS over loopback, signed ÷ the ECDSA sign+verify ceiling", "BenchmarkDUISLoopback/signatures-on req/s", "BenchmarkDUISCeiling req/s"},
+	{"DUIS over loopback, signed ÷ unsigned", "BenchmarkDUISLoopback/signatures-on req/s", "BenchmarkDUISLoopback/signatures-off req/s"},
+}
+
+type ratio struct{ name, num, den string }
+
 type target struct {
 	max  float64
 	text string
@@ -211,6 +220,23 @@ func print(cur, base results, note string) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, unit, format(now), bs, change, tt)
 	}
 	tw.Flush()
+	for i, r := range ratios {
+		n, ok1 := cur.median(r.num)
+		d, ok2 := cur.median(r.den)
+		if !ok1 || !ok2 || d == 0 {
+			continue
+		}
+		if i == 0 {
+			fmt.Println()
+		}
+		line := fmt.Sprintf("%s: %.2f (%s / %s)", r.name, n/d, format(n), format(d))
+		bn, ok1 := base.median(r.num)
+		bd, ok2 := base.median(r.den)
+		if ok1 && ok2 && bd != 0 {
+			line += fmt.Sprintf("; baseline %.2f", bn/bd)
+		}
+		fmt.Println(line)
+	}
 }
 
 func format(v float64) string {

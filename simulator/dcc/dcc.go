@@ -36,6 +36,10 @@ type Config struct {
 	// DefaultRetry.
 	Retry Retry
 	Log   *slog.Logger
+	// Unsigned switches signatures off: requests are taken unsigned and unverified, answers and
+	// async messages go out unsigned. It exists to measure what the cryptography costs
+	// (BenchmarkDUISLoopback); the DCC never works this way.
+	Unsigned bool
 }
 
 // DCC is a mock DCC serving one fleet.
