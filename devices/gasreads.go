@@ -26,16 +26,27 @@ type GasReads struct {
 	Blocks      [MaxBlocks]uint64 // block counters of the billing period, dm³
 	TodayVolume uint64            // dm³ since UK local midnight
 	Daily       []DailyRead       // register at each local midnight, oldest first (≤ 31)
-	// Prepayment.
-	AccumulatedDebt, ECLimit, ECThreshold, LowCredit, MaxCredit, CutOff, TotalCredit int64                // 0.01p
-	TopUps                                                                           []AmountEntry        // most recent last (≤ 5)
-	PrepayDaily                                                                      []PrepaymentSnapshot // first report of each local day (≤ 31)
-	Changes                                                                          []ChangeEntry        // tariff or payment mode changes seen (≤ 12)
-	HasTariff                                                                        bool
-	StandingCharge                                                                   Money
-	Thresholds                                                                       [MaxBlocks - 1]uint32 // kWh
-	BlockPrices                                                                      [MaxBlocks]Money
-	TierPrices                                                                       [MaxTiers]Money
+	// Prepayment settings and debt, in ZCL Prepayment units (0.01p).
+	AccumulatedDebt, ECLimit, ECThreshold int64
+	LowCredit, MaxCredit, CutOff          int64
+	TotalCredit                           int64
+	TopUps                                []AmountEntry        // most recent last (≤ 5)
+	PrepayDaily                           []PrepaymentSnapshot // first report of each local day (≤ 31)
+	Changes                               []ChangeEntry        // tariff changes seen (≤ 12)
+	// The tariff, in μ£ (thresholds in kWh).
+	HasTariff      bool
+	StandingCharge Money
+	Thresholds     [MaxBlocks - 1]uint32
+	BlockPrices    [MaxBlocks]Money
+	TierPrices     [MaxTiers]Money
+	reported       gasTariff // the tariff of the last complete report
+}
+
+type gasTariff struct {
+	standing   Money
+	thresholds [MaxBlocks - 1]uint32
+	blocks     [MaxBlocks]Money
+	tiers      [MaxTiers]Money
 }
 
 const gasReportChunk = 8 // attribute records per frame: 8 × 9 bytes fits a HAN frame
@@ -125,7 +136,7 @@ func (p *GPF) extendMirror(now time.Time, cluster uint16, recs []zcl.AttributeRe
 			}
 		}
 	case zcl.ClusterPrice:
-		old := *r
+		last := false
 		for _, a := range recs {
 			id := a.ID
 			switch {
@@ -137,13 +148,17 @@ func (p *GPF) extendMirror(now time.Time, cluster uint16, recs []zcl.AttributeRe
 				r.BlockPrices[id-priceNoTierBlock(1)] = Money(a.Value.Num)
 			case id >= priceTierBlock1(1) && id <= priceTierBlock1(MaxTiers) && (id-priceTierBlock1(1))%16 == 0:
 				r.TierPrices[(id-priceTierBlock1(1))/16] = Money(a.Value.Num)
+				last = last || id == priceTierBlock1(MaxTiers)
 			}
 		}
-		if old.HasTariff && (old.StandingCharge != r.StandingCharge || old.Thresholds != r.Thresholds ||
-			old.BlockPrices != r.BlockPrices || old.TierPrices != r.TierPrices) {
-			p.logGasChange(now)
+		// A tariff report spans frames; compare whole tariffs once its last frame is in.
+		if last {
+			t := gasTariff{r.StandingCharge, r.Thresholds, r.BlockPrices, r.TierPrices}
+			if r.HasTariff && t != r.reported {
+				p.logGasChange(now)
+			}
+			r.HasTariff, r.reported = true, t
 		}
-		r.HasTariff = true
 	case zcl.ClusterPrepayment:
 		for _, a := range recs {
 			switch id := a.ID; {
