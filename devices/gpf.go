@@ -22,6 +22,7 @@ type GasMirror struct {
 	ECRemaining     int64
 	HasPrepayment   bool
 	LastTopUpResult TopUpResult
+	Reads           GasReads // what the DCC's gas reads need (gasreads.go)
 }
 
 // maxGPFQueue bounds the commands a GPF holds for its GSME.
@@ -219,6 +220,7 @@ func (p *GPF) updateMirror(now time.Time, cluster uint16, recs []zcl.AttributeRe
 			}
 		}
 	}
+	p.extendMirror(now, cluster, recs)
 }
 
 // attribute serves the mirror (Metering, Prepayment) and the GPF's own Basic and Time clusters.

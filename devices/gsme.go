@@ -105,6 +105,7 @@ func (g *GSME) wake(now time.Time) {
 	g.net.Wake(now, g.short)
 	g.catchUp(now)
 	g.report(now)
+	g.reportReads(now)
 	_ = g.readRequest(now, g.gpf, zcl.ClusterTime, zcl.AttrTimeTime)
 	g.env.Sched.At(now.Add(g.model.AwakeWindow), g, eventArg(evSleep, 0))
 }

@@ -78,6 +78,7 @@ type meter struct {
 	gen     uint32 // generation of credit events
 	ticking bool
 	billing []BillingEntry
+	reads   readState // logs and registers for the DCC's reads (reads.go)
 }
 
 // BillingEntry is one entry of the billing data log, taken at local midnight on the billing day.
@@ -170,6 +171,7 @@ func (m *meter) settleTo(s Slot) {
 		} else {
 			m.charged += cost + standing
 		}
+		m.settledSlot(k, u, b == dayEnd)
 	}
 	if s > m.settled {
 		m.settled = s
@@ -414,6 +416,7 @@ func (m *meter) SetTariff(now time.Time, t *Tariff) error {
 		return err
 	}
 	m.catchUp(now)
+	m.logChange(now)
 	if m.model.fault.forgetBlocks && t.Kind == TariffBlock {
 		t = t.WithoutBlockThresholds()
 	}
@@ -429,9 +432,12 @@ func (m *meter) SetPaymentMode(now time.Time, mode PaymentMode, p *Prepayment) e
 		if p == nil && m.prepay == nil {
 			return fmt.Errorf("prepayment mode needs prepayment settings")
 		}
+		m.logChange(now)
 		if p != nil {
 			m.prepay = p
 		}
+	} else {
+		m.logChange(now)
 	}
 	m.mode = mode
 	if mode == PrepaymentMode {
@@ -448,6 +454,7 @@ func (m *meter) applyTopUp(now time.Time, u UTRN) TopUpResult {
 		return TopUpError
 	}
 	m.catchUp(now)
+	debt0 := m.prepay.PaymentDebt
 	r := m.prepay.applyTopUp(u)
 	switch r {
 	case TopUpDuplicate:
@@ -458,6 +465,7 @@ func (m *meter) applyTopUp(now time.Time, u UTRN) TopUpResult {
 		return r
 	}
 	m.record(now, AlertCreditAddedLocally, int64(u.Amount), true)
+	m.logTopUp(now, u.Amount, debt0-m.prepay.PaymentDebt)
 	if m.supply == SupplyDisabled && !m.exhausted(now) {
 		m.supply = SupplyArmed
 		m.record(now, AlertSupplyArmed, 0, true)

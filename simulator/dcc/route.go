@@ -78,6 +78,11 @@ func (d *DCC) route(c *call, now time.Time) Answer {
 	if impl.exec == nil {
 		return d.answer(c.req, c.path, now, fail(E100, "smetsim does not execute %s %s yet (`smetsim srv list` shows what it does)", c.srv.Variant, c.srv.Name))
 	}
+	if impl.check != nil {
+		if f := impl.check(c, orig); f != nil {
+			return d.answer(c.req, c.path, now, f)
+		}
+	}
 	if c.srv.Critical {
 		if breach, count, limit := d.countCritical(c.user, c.srv.Variant, now); breach {
 			ans := d.answerWith(c.req, c.path, now, I99, "", nil)

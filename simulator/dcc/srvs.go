@@ -17,6 +17,9 @@ type impl struct {
 	// viaGSME marks SRVs that reach a GSME through its GPF's queue; queue puts the command there.
 	viaGSME bool
 	queue   func(j *job, now time.Time) error
+	// check, if set, refuses a request whose body does not fit the SRV (or the device) before it
+	// is acknowledged, so the user gets the reason synchronously.
+	check func(c *call, req *duis.Request) *failure
 }
 
 // handlers are the SRVs the mock DCC executes on devices. `smetsim srv list` reports this table;

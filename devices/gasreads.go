@@ -1,0 +1,226 @@
+package devices
+
+import (
+	"time"
+
+	"github.com/smetsim/smetsim/devices/zcl"
+)
+
+// The gas side of the DCC's reads. The S1SP answers gas reads from the GPF while the GSME sleeps,
+// so what a read needs must reach the GPF's mirror: at each wake-up the GSME reports, beyond its
+// register and credit, its TOU and block registers, the consumption since local midnight, its
+// prepayment settings and top-up log and its tariff, all as standard ZCL attributes. The GPF
+// keeps them, and builds from successive reports the logs that have no ZCL attribute: the daily
+// read log (exact: the register at midnight is the register less the consumption since
+// midnight), the prepayment daily read log and the change of mode / tariff log (both as of the
+// first wake-up that shows them, stamped with that wake-up).
+
+// Price cluster attributes for the price of each block (no tier) and of each tier (block 1): the
+// SE Block Price Information set. Prices are in μ£ per kWh, as smetsim's standing charge is.
+func priceNoTierBlock(block int) uint16 { return 0x0400 + uint16(block-1) }
+func priceTierBlock1(tier int) uint16   { return 0x0410 + uint16(16*(tier-1)) }
+
+// GasReads is the part of the GPF's mirror that serves the DCC's gas reads.
+type GasReads struct {
+	Tiers       [MaxTiers]uint64  // TOU registers, dm³
+	Blocks      [MaxBlocks]uint64 // block counters of the billing period, dm³
+	TodayVolume uint64            // dm³ since UK local midnight
+	Daily       []DailyRead       // register at each local midnight, oldest first (≤ 31)
+	// Prepayment settings and debt, in ZCL Prepayment units (0.01p).
+	AccumulatedDebt, ECLimit, ECThreshold int64
+	LowCredit, MaxCredit, CutOff          int64
+	TotalCredit                           int64
+	TopUps                                []AmountEntry        // most recent last (≤ 5)
+	PrepayDaily                           []PrepaymentSnapshot // first report of each local day (≤ 31)
+	Changes                               []ChangeEntry        // tariff changes seen (≤ 12)
+	// The tariff, in μ£ (thresholds in kWh).
+	HasTariff      bool
+	StandingCharge Money
+	Thresholds     [MaxBlocks - 1]uint32
+	BlockPrices    [MaxBlocks]Money
+	TierPrices     [MaxTiers]Money
+	reported       gasTariff // the tariff of the last complete report
+}
+
+type gasTariff struct {
+	standing   Money
+	thresholds [MaxBlocks - 1]uint32
+	blocks     [MaxBlocks]Money
+	tiers      [MaxTiers]Money
+}
+
+const gasReportChunk = 8 // attribute records per frame: 8 × 9 bytes fits a HAN frame
+
+// reportReads sends the GSME's read-side attributes to the GPF (called at each wake-up).
+func (g *GSME) reportReads(now time.Time) {
+	g.catchUp(now)
+	var recs []zcl.AttributeRecord
+	add := func(id uint16, v zcl.Value) { recs = append(recs, zcl.AttributeRecord{ID: id, Value: v}) }
+	// lead, when set, starts every frame: a Metering report always leads with the register, as
+	// the GSME's own report does, so each frame stands on its own.
+	var lead []zcl.AttributeRecord
+	flush := func(cluster uint16) {
+		for len(recs) > 0 {
+			n := min(len(recs), gasReportChunk-len(lead))
+			rep := &g.env.io.rep
+			rep.Records = append(append(rep.Records[:0], lead...), recs[:n]...)
+			_ = g.request(now, g.gpf, cluster, zcl.ServerToClient, rep)
+			recs = recs[n:]
+		}
+		lead = nil
+	}
+	lead = []zcl.AttributeRecord{{ID: zcl.AttrMeteringCurrentSummationDelivered, Value: zcl.Uint(zcl.TypeUint48, g.Register(now)&(1<<48-1))}}
+	for i := 0; i < MaxTiers; i++ {
+		add(zcl.MeteringTierSummationDelivered(i+1), zcl.Uint(zcl.TypeUint48, g.tiers[i]&(1<<48-1)))
+	}
+	for b := 0; b < MaxBlocks; b++ {
+		add(zcl.MeteringBlockSummationDelivered(0, b+1), zcl.Uint(zcl.TypeUint48, g.blocks[b]&(1<<48-1)))
+	}
+	add(zcl.AttrMeteringCurrentDayConsumptionDelivered, zcl.Uint(zcl.TypeUint24, min(g.consumptionSince(now, LocalDayStart(now)), 0xFFFFFF)))
+	flush(zcl.ClusterMetering)
+
+	t := g.tariff
+	add(zcl.AttrPriceStandingCharge, zcl.Uint(zcl.TypeUint32, uint64(t.StandingCharge)))
+	for i, th := range t.BlockThresholds {
+		add(zcl.PriceBlockThreshold(i+1), zcl.Uint(zcl.TypeUint48, uint64(th)*1000))
+	}
+	for b := 0; b < MaxBlocks; b++ {
+		add(priceNoTierBlock(b+1), zcl.Uint(zcl.TypeUint32, uint64(t.BlockPrices[b])))
+	}
+	for i := 0; i < MaxTiers; i++ {
+		add(priceTierBlock1(i+1), zcl.Uint(zcl.TypeUint32, uint64(t.TierPrices[i])))
+	}
+	flush(zcl.ClusterPrice)
+
+	if g.mode != PrepaymentMode || g.prepay == nil {
+		return
+	}
+	p := g.prepay
+	add(zcl.AttrPrepaymentAccumulatedDebt, zcl.Int(zcl.TypeInt32, prepayValue(p.TimeDebt+p.PaymentDebt)))
+	add(zcl.AttrPrepaymentEmergencyCreditLimitAllowance, zcl.Uint(zcl.TypeUint32, uint64(prepayValue(p.ECLimit))))
+	add(zcl.AttrPrepaymentEmergencyCreditThreshold, zcl.Uint(zcl.TypeUint32, uint64(max(prepayValue(p.ECThreshold), 0))))
+	add(zcl.AttrPrepaymentLowCreditWarningLevel, zcl.Uint(zcl.TypeUint32, uint64(max(prepayValue(p.LowCredit), 0))))
+	add(zcl.AttrPrepaymentMaxCreditLimit, zcl.Uint(zcl.TypeUint32, uint64(prepayValue(p.MaxCredit))))
+	add(zcl.AttrPrepaymentCutOffValue, zcl.Int(zcl.TypeInt32, prepayValue(p.DisableThreshold)))
+	add(zcl.AttrPrepaymentTotalCreditAdded, zcl.Uint(zcl.TypeUint48, uint64(prepayValue(p.TotalCreditAdded))))
+	flush(zcl.ClusterPrepayment)
+	log := g.reads.credits
+	for n := 1; n <= len(log); n++ {
+		e := log[len(log)-n]
+		add(zcl.PrepaymentTopUp(zcl.AttrPrepaymentTopUpDateTime1, n), zcl.UTC(utc(e.Time)))
+		add(zcl.PrepaymentTopUp(zcl.AttrPrepaymentTopUpAmount1, n), zcl.Int(zcl.TypeInt32, prepayValue(e.Amount)))
+	}
+	flush(zcl.ClusterPrepayment)
+}
+
+// extendMirror takes the read-side attributes of a GSME report into the mirror and, when a
+// report shows a new local day or a changed tariff or payment mode, writes the GPF's logs.
+func (p *GPF) extendMirror(now time.Time, cluster uint16, recs []zcl.AttributeRecord) {
+	mr := &p.mirror
+	r := &mr.Reads
+	switch cluster {
+	case zcl.ClusterMetering:
+		for _, a := range recs {
+			id := a.ID
+			switch {
+			case id >= zcl.MeteringTierSummationDelivered(1) && id <= zcl.MeteringTierSummationDelivered(MaxTiers) && id%2 == 0:
+				r.Tiers[(id-zcl.MeteringTierSummationDelivered(1))/2] = a.Value.Num
+			case id >= zcl.MeteringBlockSummationDelivered(0, 1) && id <= zcl.MeteringBlockSummationDelivered(0, MaxBlocks):
+				r.Blocks[id-zcl.MeteringBlockSummationDelivered(0, 1)] = a.Value.Num
+			case id == zcl.AttrMeteringCurrentDayConsumptionDelivered:
+				r.TodayVolume = a.Value.Num
+				day := LocalDayStart(now)
+				if n := len(r.Daily); (n == 0 || r.Daily[n-1].Time.Before(day)) && mr.Volume >= a.Value.Num {
+					r.Daily = appendCapped(r.Daily, DailyRead{Time: day, Total: mr.Volume - a.Value.Num}, maxDailyLog)
+				}
+			}
+		}
+	case zcl.ClusterPrice:
+		last := false
+		for _, a := range recs {
+			id := a.ID
+			switch {
+			case id == zcl.AttrPriceStandingCharge:
+				r.StandingCharge = Money(a.Value.Num)
+			case id >= zcl.PriceBlockThreshold(1) && id <= zcl.PriceBlockThreshold(MaxBlocks-1):
+				r.Thresholds[id-zcl.PriceBlockThreshold(1)] = uint32(a.Value.Num / 1000)
+			case id >= priceNoTierBlock(1) && id <= priceNoTierBlock(MaxBlocks):
+				r.BlockPrices[id-priceNoTierBlock(1)] = Money(a.Value.Num)
+			case id >= priceTierBlock1(1) && id <= priceTierBlock1(MaxTiers) && (id-priceTierBlock1(1))%16 == 0:
+				r.TierPrices[(id-priceTierBlock1(1))/16] = Money(a.Value.Num)
+				last = last || id == priceTierBlock1(MaxTiers)
+			}
+		}
+		// A tariff report spans frames; compare whole tariffs once its last frame is in.
+		if last {
+			t := gasTariff{r.StandingCharge, r.Thresholds, r.BlockPrices, r.TierPrices}
+			if r.HasTariff && t != r.reported {
+				p.logGasChange(now)
+			}
+			r.HasTariff, r.reported = true, t
+		}
+	case zcl.ClusterPrepayment:
+		for _, a := range recs {
+			switch id := a.ID; {
+			case id == zcl.AttrPrepaymentAccumulatedDebt:
+				r.AccumulatedDebt = a.Value.Int()
+			case id == zcl.AttrPrepaymentEmergencyCreditLimitAllowance:
+				r.ECLimit = int64(a.Value.Num)
+			case id == zcl.AttrPrepaymentEmergencyCreditThreshold:
+				r.ECThreshold = int64(a.Value.Num)
+			case id == zcl.AttrPrepaymentLowCreditWarningLevel:
+				r.LowCredit = int64(a.Value.Num)
+			case id == zcl.AttrPrepaymentMaxCreditLimit:
+				r.MaxCredit = int64(a.Value.Num)
+			case id == zcl.AttrPrepaymentCutOffValue:
+				r.CutOff = a.Value.Int()
+			case id == zcl.AttrPrepaymentTotalCreditAdded:
+				r.TotalCredit = int64(a.Value.Num)
+			case id >= zcl.AttrPrepaymentTopUpDateTime1 && id < zcl.PrepaymentTopUp(zcl.AttrPrepaymentTopUpDateTime1, maxCreditLog+1):
+				n := int(id-zcl.AttrPrepaymentTopUpDateTime1)/0x10 + 1
+				switch (id - zcl.AttrPrepaymentTopUpDateTime1) % 0x10 {
+				case 0:
+					if n == 1 {
+						r.TopUps = r.TopUps[:0]
+					}
+					r.TopUps = append([]AmountEntry{{Time: a.Value.UTC().Time()}}, r.TopUps...)
+				case 1:
+					if len(r.TopUps) >= n {
+						r.TopUps[len(r.TopUps)-n].Amount = Money(a.Value.Int()) * prepayUnit
+					}
+				}
+			}
+		}
+		day := LocalDayStart(now)
+		if n := len(r.PrepayDaily); n == 0 || r.PrepayDaily[n-1].Time.Before(day) {
+			r.PrepayDaily = appendCapped(r.PrepayDaily, p.gasPrepaySnapshot(now), maxDailyLog)
+		}
+	}
+}
+
+// gasPrepaySnapshot is the mirror's prepayment data, stamped now.
+func (p *GPF) gasPrepaySnapshot(now time.Time) PrepaymentSnapshot {
+	mr := &p.mirror
+	return PrepaymentSnapshot{Time: now, Balance: Money(mr.Credit) * prepayUnit, ECBalance: Money(mr.ECRemaining) * prepayUnit,
+		AccumulatedDebt: Money(mr.Reads.AccumulatedDebt) * prepayUnit}
+}
+
+func (p *GPF) logGasChange(now time.Time) {
+	mr := &p.mirror
+	e := ChangeEntry{Time: now, Total: mr.Volume, Tiers: mr.Reads.Tiers, Blocks: mr.Reads.Blocks}
+	if mr.HasPrepayment {
+		e.Prepaid, e.Prepay = true, p.gasPrepaySnapshot(now)
+	}
+	mr.Reads.Changes = appendCapped(mr.Reads.Changes, e, maxChangeLog)
+}
+
+// GasDailyReadsBetween returns the mirror's daily read log entries within [from, to].
+func (mr GasMirror) GasDailyReadsBetween(from, to time.Time) []DailyRead {
+	var out []DailyRead
+	for _, d := range mr.Reads.Daily {
+		if !d.Time.Before(from) && !d.Time.After(to) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
