@@ -78,6 +78,8 @@ type meter struct {
 	gen     uint32 // generation of credit events
 	ticking bool
 	billing []BillingEntry
+	// settings are what the supplier's SRVs set beyond tariff and credit (meter_settings.go).
+	settings meterSettings
 }
 
 // BillingEntry is one entry of the billing data log, taken at local midnight on the billing day.
