@@ -57,6 +57,11 @@ func (d *DCC) route(c *call, now time.Time) Answer {
 		}
 		return d.answerWith(c.req, c.path, now, I0, "", content)
 	case h.CommandVariant == 4:
+		if v := handlers[c.srv.Variant].validate; v != nil {
+			if f := v(c); f != nil {
+				return d.answer(c.req, c.path, now, f)
+			}
+		}
 		pc, f := d.transformRequest(c, now)
 		if f != nil {
 			return d.answer(c.req, c.path, now, f)
@@ -74,6 +79,11 @@ func (d *DCC) route(c *call, now time.Time) Answer {
 	impl := handlers[c.srv.Variant]
 	if impl.exec == nil {
 		return d.answer(c.req, c.path, now, fail(E100, "smetsim does not execute %s %s yet (`smetsim srv list` shows what it does)", c.srv.Variant, c.srv.Name))
+	}
+	if impl.validate != nil && c.transform == nil {
+		if f := impl.validate(c); f != nil {
+			return d.answer(c.req, c.path, now, f)
+		}
 	}
 	if c.srv.Critical {
 		if breach, count, limit := d.countCritical(c.user, c.srv.Variant, now); breach {

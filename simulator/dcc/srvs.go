@@ -17,6 +17,9 @@ type impl struct {
 	// viaGSME marks SRVs that reach a GSME through its GPF's queue; queue puts the command there.
 	viaGSME bool
 	queue   func(j *job, now time.Time) error
+	// validate, when set, checks the request body when the request arrives (at Transform for a
+	// critical SRV), so a body that does not fit is refused E100 at once with its reason.
+	validate func(c *call) *failure
 }
 
 // handlers are the SRVs the mock DCC executes on devices. `smetsim srv list` reports this table;
