@@ -142,7 +142,7 @@ func (c *TariffCalendar) Validate(tiers int) error {
 	return nil
 }
 
-// seasonStart returns when the season last started at or before the local day of t, or false
+// lastStart returns when the season last started at or before the local day of t, or false
 // if it never has.
 func (s TariffSeason) lastStart(t time.Time) (time.Time, bool) {
 	l := t.In(London)
