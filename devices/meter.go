@@ -79,6 +79,8 @@ type meter struct {
 	ticking bool
 	billing []BillingEntry
 	reads   readState // logs and registers for the DCC's reads (reads.go)
+	// settings are what the supplier's SRVs set beyond tariff and credit (meter_settings.go).
+	settings meterSettings
 }
 
 // BillingEntry is one entry of the billing data log, taken at local midnight on the billing day.

@@ -79,6 +79,9 @@ type Tariff struct {
 	ProviderID    uint32
 	IssuerEventID uint32
 	Label         string
+	// Calendar, when set, is the full switching table (seasons, week profiles, special days,
+	// block price sets) that prices instead of Switches.
+	Calendar *TariffCalendar
 }
 
 // TierAt returns the TOU tier in force at local minute m of the day.
@@ -122,6 +125,9 @@ func (t *Tariff) Price(tier, block int) Money {
 // ActivePrice returns the price in force at instant at for a meter that has counted periodWh in the
 // current billing period, with its tier and block.
 func (t *Tariff) ActivePrice(at time.Time, periodWh uint64) (price Money, tier, block int) {
+	if t.Calendar != nil {
+		return t.Calendar.activePrice(t, at, periodWh)
+	}
 	tier = t.TierAt(LocalMinuteOfDay(at))
 	block = t.BlockOf(periodWh)
 	return t.Price(tier, block), tier, block

@@ -11,10 +11,16 @@ import (
 // outside them stops there, without quarantine, and the user gets an S1SP alert.
 type DataLimits struct {
 	MaxTopUp devices.Money // the largest single top-up the S1SP lets through
+	// The highest unit price (per kWh), standing charge (per day) and meter balance adjustment
+	// (either way) the S1SP lets through in 1.1.x, 1.2.x and 1.5; zero does not check.
+	MaxPrice             devices.Money
+	MaxStandingCharge    devices.Money
+	MaxBalanceAdjustment devices.Money
 }
 
 // DefaultDataLimits is smetsim's choice (an assumption: the S1SP's real limits are not public).
-var DefaultDataLimits = DataLimits{MaxTopUp: 500 * devices.Pound}
+var DefaultDataLimits = DataLimits{MaxTopUp: 500 * devices.Pound,
+	MaxPrice: 2 * devices.Pound, MaxStandingCharge: 5 * devices.Pound, MaxBalanceAdjustment: 500 * devices.Pound}
 
 // S1SPDataValueAlert is the S1SPAlertCode smetsim uses for a request stopped by a data-value check
 // (an assumption: the S1SP's alert codes are not public).
@@ -23,6 +29,10 @@ const S1SPDataValueAlert = "S1SP-DATA-VALUE"
 // checkData applies the S1SP's data-value checks to what the request asks the device to do.
 func (d *DCC) checkData(c *call, orig *duis.Request, now time.Time) *failure {
 	switch c.srv.Variant {
+	case "1.1.1", "1.1.2", "1.2.1", "1.2.2":
+		return d.checkTariffData(c, orig, now)
+	case "1.5":
+		return d.checkBalanceData(c, orig)
 	case "2.2":
 		var b topUpBody
 		if err := orig.Body.Decode(&b); err != nil {

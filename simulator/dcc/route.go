@@ -60,6 +60,11 @@ func (d *DCC) route(c *call, now time.Time) Answer {
 		}
 		return d.answerWith(c.req, c.path, now, I0, "", content)
 	case h.CommandVariant == 4:
+		if check := handlers[c.srv.Variant].check; check != nil {
+			if f := check(c, c.req); f != nil {
+				return d.answer(c.req, c.path, now, f)
+			}
+		}
 		pc, f := d.transformRequest(c, now)
 		if f != nil {
 			return d.answer(c.req, c.path, now, f)
@@ -78,7 +83,7 @@ func (d *DCC) route(c *call, now time.Time) Answer {
 	if impl.exec == nil {
 		return d.answer(c.req, c.path, now, fail(E100, "smetsim does not execute %s %s yet (`smetsim srv list` shows what it does)", c.srv.Variant, c.srv.Name))
 	}
-	if impl.check != nil {
+	if impl.check != nil && c.transform == nil {
 		if f := impl.check(c, orig); f != nil {
 			return d.answer(c.req, c.path, now, f)
 		}

@@ -81,9 +81,9 @@ func preCommand(req *duis.Request, variant string, kind devices.Kind) []byte {
 	b = append(b, 8)
 	b = append(b, id.Target[:]...)
 	b = append(b, 0x00) // no date-time
-	code := messageCodes[messageKey{variant, kind}]
+	uc, _ := useCase(variant, kind)
 	b = append(b, 2)
-	b = binary.BigEndian.AppendUint16(b, code)
+	b = binary.BigEndian.AppendUint16(b, uc.Code)
 	content := req.Body.Standalone()
 	b = appendLength(b, len(content))
 	return append(b, content...)
@@ -105,20 +105,6 @@ func appendLength(b []byte, n int) []byte {
 type messageKey struct {
 	variant string
 	kind    devices.Kind
-}
-
-// messageCodes are the GBCS message codes of the use cases behind the critical SRVs the mock DCC
-// executes, per device kind (facts from the GBCS service-request/use-case table).
-var messageCodes = map[messageKey]uint16{
-	{"1.1.1", devices.KindESME}: 0x0019, // ECS01a Set Tariff and Price on ESME
-	{"1.1.1", devices.KindGSME}: 0x006B, // GCS01a Set Tariff and Price on GSME
-	{"7.1", devices.KindESME}:   0x004F, // ECS42 Remotely Close the Load Switch
-	{"7.2", devices.KindESME}:   0x0050, // ECS43 Remotely Open the Load Switch
-	{"7.2", devices.KindGSME}:   0x0081, // GCS32 Remotely close the valve
-	{"7.3", devices.KindESME}:   0x0051, // ECS44 Arm Load Switch
-	{"7.3", devices.KindGSME}:   0x0085, // GCS39 Arm Valve
-	{"6.11", devices.KindESME}:  0x0062, // ECS70 Set Clock on ESME
-	{"6.11", devices.KindGSME}:  0x007F, // GCS28 Set Clock on GSME
 }
 
 // SignPreCommand is what a User does with a pre-command: sign it with its key and append the

@@ -18,7 +18,8 @@ type impl struct {
 	viaGSME bool
 	queue   func(j *job, now time.Time) error
 	// check, if set, refuses a request whose body does not fit the SRV (or the device) before it
-	// is acknowledged, so the user gets the reason synchronously.
+	// is acknowledged — at Transform for a critical SRV — so the user gets the reason
+	// synchronously, E100 naming the field.
 	check func(c *call, req *duis.Request) *failure
 }
 
