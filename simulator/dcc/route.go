@@ -53,7 +53,7 @@ func (d *DCC) route(c *call, now time.Time) Answer {
 	case h.CommandVariant == 8:
 		content, f := d.nonDevice(c, now)
 		if f != nil {
-			return d.answer(c.req, c.path, now, f)
+			return d.answerWith(c.req, c.path, now, f.code, f.reason, content) // a warning carries content
 		}
 		return d.answerWith(c.req, c.path, now, I0, "", content)
 	case h.CommandVariant == 4:
@@ -74,6 +74,11 @@ func (d *DCC) route(c *call, now time.Time) Answer {
 	impl := handlers[c.srv.Variant]
 	if impl.exec == nil {
 		return d.answer(c.req, c.path, now, fail(E100, "smetsim does not execute %s %s yet (`smetsim srv list` shows what it does)", c.srv.Variant, c.srv.Name))
+	}
+	if impl.check != nil {
+		if f := impl.check(d, c, orig); f != nil {
+			return d.answer(c.req, c.path, now, f)
+		}
 	}
 	if c.srv.Critical {
 		if breach, count, limit := d.countCritical(c.user, c.srv.Variant, now); breach {

@@ -17,6 +17,9 @@ type impl struct {
 	// viaGSME marks SRVs that reach a GSME through its GPF's queue; queue puts the command there.
 	viaGSME bool
 	queue   func(j *job, now time.Time) error
+	// check, when set, validates the request body against the DCC's own records before the
+	// request is acknowledged (or transformed), so a body that does not fit is refused at once.
+	check func(d *DCC, c *call, body *duis.Request) *failure
 }
 
 // handlers are the SRVs the mock DCC executes on devices. `smetsim srv list` reports this table;
