@@ -23,11 +23,11 @@ import (
 func init() {
 	register(map[string]impl{
 		"8.1.1":  {exec: commissionDevice, check: checkCommission, viaGSME: true, queue: waitForWake},
-		"8.7.1":  {exec: joinService("JoinServiceCriticalRsp", true), check: checkOtherDevice("JoinServiceCritical")},
-		"8.7.2":  {exec: joinService("JoinServiceNonCriticalRsp", true), check: checkOtherDevice("JoinServiceNonCritical")},
-		"8.8.1":  {exec: joinService("UnjoinServiceCriticalRsp", false), check: checkOtherDevice("UnjoinServiceCritical")},
-		"8.8.2":  {exec: joinService("UnjoinServiceNonCriticalRsp", false), check: checkOtherDevice("UnjoinServiceNonCritical")},
-		"8.9":    {exec: readDeviceLog, check: checkBodyName("ReadDeviceLog")},
+		"8.7.1":  {exec: joinService("JoinServiceCriticalRsp", true), viaGSME: true, queue: waitForWake, check: checkOtherDevice("JoinServiceCritical")},
+		"8.7.2":  {exec: joinService("JoinServiceNonCriticalRsp", true), viaGSME: true, queue: waitForWake, check: checkOtherDevice("JoinServiceNonCritical")},
+		"8.8.1":  {exec: joinService("UnjoinServiceCriticalRsp", false), viaGSME: true, queue: waitForWake, check: checkOtherDevice("UnjoinServiceCritical")},
+		"8.8.2":  {exec: joinService("UnjoinServiceNonCriticalRsp", false), viaGSME: true, queue: waitForWake, check: checkOtherDevice("UnjoinServiceNonCritical")},
+		"8.9":    {exec: readDeviceLog, viaGSME: true, queue: waitForWake, check: checkBodyName("ReadDeviceLog")},
 		"8.11":   {exec: updateHANDeviceLog, check: checkUpdateHANDeviceLog},
 		"8.12.1": {exec: restoreHANDeviceLog, check: checkOldDevice("RestoreHANDeviceLog", "OldCHFID")},
 		"8.12.2": {exec: restoreGPFDeviceLog, check: checkOldDevice("RestoreGPFDeviceLog", "OldGPFID")},

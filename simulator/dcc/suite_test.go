@@ -67,6 +67,7 @@ type envOptions struct {
 	ppcOpen    bool
 	consumers  bool
 	dataLimits dcc.DataLimits
+	fleet      func(*fleet.Spec) // edits the default fleet before it is built
 }
 
 func loadUsers() *users.Directory {
@@ -80,6 +81,9 @@ func newEnv(o envOptions) *env {
 	Expect(err).NotTo(HaveOccurred())
 	spec, err := fleet.LoadSpec(fixtures.FS, fixtures.DefaultFleet, cat)
 	Expect(err).NotTo(HaveOccurred())
+	if o.fleet != nil {
+		o.fleet(spec)
+	}
 	f, err := fleet.Build(spec, fleet.Options{Consumers: o.consumers})
 	Expect(err).NotTo(HaveOccurred())
 	if o.users == nil {
