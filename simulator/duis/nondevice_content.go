@@ -37,16 +37,6 @@ func idList(x *xw, name string, ids []devices.EUI64) {
 	x.leaf(name, strings.Join(parts, ","))
 }
 
-// DSPScheduleID is the content of a 5.1 Create Schedule answer: the DCC's id of the new schedule.
-type DSPScheduleID uint64
-
-func (id DSPScheduleID) writeContent(x *xw) {
-	if id > 1_000_000_000_000 {
-		x.failf("DSPScheduleID %d is above the schema's 1000000000000", uint64(id))
-	}
-	x.uint("sr:DSPScheduleID", uint64(id))
-}
-
 // WANMatrixRequest echoes what a 12.1 Request WAN Matrix asked about: a UPRN, or a post code with
 // an address identifier.
 type WANMatrixRequest struct {
