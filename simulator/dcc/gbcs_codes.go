@@ -134,6 +134,12 @@ var gbcsUseCases = map[messageKey]gbcsUseCase{
 	{"7.11", devices.KindESME}:   {0x005E, "ECS61c Read Boost Button Data from ESME"},
 	{"7.12", devices.KindESME}:   {0x004B, "ECS38 Update Randomised Offset Limit"},
 	{"8.5", 0}:                   {0x0104, "CS02b Update Security Credentials (accessControlBrokerByACB)"},
+	// Commissioning a SMETS1 meter sets its clock (the DCC's 8.1.1 samples are ECS70 and GCS28);
+	// a GSME joins by method C, a PPMID by method A as a non-meter.
+	{"8.1.1", devices.KindESME}:  {0x0062, "ECS70 Set Clock on ESME"},
+	{"8.1.1", devices.KindGSME}:  {0x007F, "GCS28 Set Clock on GSME"},
+	{"8.7.1", devices.KindGSME}:  {0x00AF, "CS03C Method C Join"},
+	{"8.7.1", devices.KindPPMID}: {0x00AB, "CS03A2 Method A Join (non Meter)"},
 	{"8.7.1", 0}:                 {0x000D, "CS03A1 Method A Join (Meter)"},
 	{"8.7.2", 0}:                 {0x000E, "CS03B Method B Join"},
 	{"8.8.1", 0}:                 {0x000F, "CS04AC Method A or C Unjoin"},

@@ -56,15 +56,10 @@ func (d *DCC) route(c *call, now time.Time) Answer {
 	case h.CommandVariant == 8:
 		content, f := d.nonDevice(c, now)
 		if f != nil {
-			return d.answer(c.req, c.path, now, f)
+			return d.answerWith(c.req, c.path, now, f.code, f.reason, content) // a warning carries content
 		}
 		return d.answerWith(c.req, c.path, now, I0, "", content)
 	case h.CommandVariant == 4:
-		if check := handlers[c.srv.Variant].check; check != nil {
-			if f := check(c, c.req); f != nil {
-				return d.answer(c.req, c.path, now, f)
-			}
-		}
 		pc, f := d.transformRequest(c, now)
 		if f != nil {
 			return d.answer(c.req, c.path, now, f)
@@ -83,8 +78,8 @@ func (d *DCC) route(c *call, now time.Time) Answer {
 	if impl.exec == nil {
 		return d.answer(c.req, c.path, now, fail(E100, "smetsim does not execute %s %s yet (`smetsim srv list` shows what it does)", c.srv.Variant, c.srv.Name))
 	}
-	if impl.check != nil && c.transform == nil {
-		if f := impl.check(c, orig); f != nil {
+	if impl.check != nil && c.transform == nil { // a CV 5's body was checked at its Transform
+		if f := impl.check(d, c, orig); f != nil {
 			return d.answer(c.req, c.path, now, f)
 		}
 	}

@@ -55,6 +55,11 @@ func (d *DCC) transformRequest(c *call, now time.Time) (*duis.PreCommand, *failu
 	if handlers[c.srv.Variant].exec == nil {
 		return nil, fail(E100, "smetsim does not execute %s %s yet (`smetsim srv list` shows what it does)", c.srv.Variant, c.srv.Name)
 	}
+	if check := handlers[c.srv.Variant].check; check != nil {
+		if f := check(d, c, c.req); f != nil {
+			return nil, f
+		}
+	}
 	pc := preCommand(c.req, c.srv.Variant, c.device.Kind)
 	d.mu.Lock()
 	d.transforms[c.req.Header.RequestID] = &transform{req: c.req, preCommand: pc, at: now}

@@ -17,10 +17,10 @@ type impl struct {
 	// viaGSME marks SRVs that reach a GSME through its GPF's queue; queue puts the command there.
 	viaGSME bool
 	queue   func(j *job, now time.Time) error
-	// check, if set, refuses a request whose body does not fit the SRV (or the device) before it
-	// is acknowledged — at Transform for a critical SRV — so the user gets the reason
-	// synchronously, E100 naming the field.
-	check func(c *call, req *duis.Request) *failure
+	// check, when set, refuses a request whose body does not fit the SRV, the device or the DCC's
+	// own records before it is acknowledged — at Transform for a critical SRV — so the user gets
+	// the reason synchronously (E100 naming the field, or the code that fits).
+	check func(d *DCC, c *call, body *duis.Request) *failure
 }
 
 // handlers are the SRVs the mock DCC executes on devices. `smetsim srv list` reports this table;

@@ -57,8 +57,8 @@ func meterOf(j *job) prepayMeter {
 
 // onCall adapts a check of the call's own request to an impl's check (which may also be given the
 // request whose body it checks).
-func onCall(f func(c *call) *failure) func(*call, *duis.Request) *failure {
-	return func(c *call, _ *duis.Request) *failure { return f(c) }
+func onCall(f func(c *call) *failure) func(*DCC, *call, *duis.Request) *failure {
+	return func(_ *DCC, c *call, _ *duis.Request) *failure { return f(c) }
 }
 
 // validateBody adapts a body parser to a check step.

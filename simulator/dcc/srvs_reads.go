@@ -52,8 +52,8 @@ func init() {
 }
 
 // bodyIs checks that the body is the SRV's element.
-func bodyIs(name string) func(*call, *duis.Request) *failure {
-	return func(c *call, req *duis.Request) *failure {
+func bodyIs(name string) func(*DCC, *call, *duis.Request) *failure {
+	return func(_ *DCC, c *call, req *duis.Request) *failure {
 		if req.Body.Name != name {
 			return fail(E100, "Body: %s takes sr:%s, not sr:%s", c.srv.Variant, name, req.Body.Name)
 		}
@@ -62,10 +62,10 @@ func bodyIs(name string) func(*call, *duis.Request) *failure {
 }
 
 // logBody checks that the body is the SRV's element and carries a readable ReadLogPeriod.
-func logBody(name string) func(*call, *duis.Request) *failure {
+func logBody(name string) func(*DCC, *call, *duis.Request) *failure {
 	is := bodyIs(name)
-	return func(c *call, req *duis.Request) *failure {
-		if f := is(c, req); f != nil {
+	return func(d *DCC, c *call, req *duis.Request) *failure {
+		if f := is(d, c, req); f != nil {
 			return f
 		}
 		_, _, f := logPeriod(req)
@@ -75,19 +75,19 @@ func logBody(name string) func(*call, *duis.Request) *failure {
 
 // electricityOnly refuses a gas device for reads smetsim does not yet carry out on gas, because
 // the GPF's mirror does not hold the log they need.
-func electricityOnly(next func(*call, *duis.Request) *failure) func(*call, *duis.Request) *failure {
-	return func(c *call, req *duis.Request) *failure {
+func electricityOnly(next func(*DCC, *call, *duis.Request) *failure) func(*DCC, *call, *duis.Request) *failure {
+	return func(d *DCC, c *call, req *duis.Request) *failure {
 		if c.device.Kind != devices.KindESME {
 			return fail(E100, "smetsim does not execute %s %s for a %s yet: the GPF's mirror does not hold that log", c.srv.Variant, c.srv.Name, c.device.Kind)
 		}
-		return next(c, req)
+		return next(d, c, req)
 	}
 }
 
 // noSecondaryElement refuses 4.11.2: the secondary element exists on twin-element ESMEs only, and
 // no Device Model smetsim emulates has one.
-func noSecondaryElement(c *call, req *duis.Request) *failure {
-	if f := bodyIs("ReadTariffSecondaryElement")(c, req); f != nil {
+func noSecondaryElement(d *DCC, c *call, req *duis.Request) *failure {
+	if f := bodyIs("ReadTariffSecondaryElement")(d, c, req); f != nil {
 		return f
 	}
 	return fail(E11, "%s has no secondary element: no SMETS1 ESME smetsim emulates is twin-element", c.device.ID)

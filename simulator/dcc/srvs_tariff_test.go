@@ -14,8 +14,6 @@ import (
 	"github.com/smetsim/smetsim/simulator/dcc"
 )
 
-var ppmid = eui("00-DB-12-34-56-78-90-A4")
-
 // critical sends a critical request through Transform (CV 4) and its Signed Pre-Command (CV 5)
 // and returns the CV 5 answer.
 func (e *env) critical(from, to devices.EUI64, variant, body string) dcc.Answer {

@@ -43,6 +43,7 @@ var (
 	gsme     = eui("00-DB-12-34-56-78-90-A1")
 	chf      = eui("00-DB-12-34-56-78-90-A2")
 	gpf      = eui("00-DB-12-34-56-78-90-A3")
+	ppmid    = eui("00-DB-12-34-56-78-90-A4")
 )
 
 func eui(s string) devices.EUI64 {
@@ -67,6 +68,7 @@ type envOptions struct {
 	ppcOpen    bool
 	consumers  bool
 	dataLimits dcc.DataLimits
+	fleet      func(*fleet.Spec) // edits the default fleet before it is built
 }
 
 func loadUsers() *users.Directory {
@@ -80,6 +82,9 @@ func newEnv(o envOptions) *env {
 	Expect(err).NotTo(HaveOccurred())
 	spec, err := fleet.LoadSpec(fixtures.FS, fixtures.DefaultFleet, cat)
 	Expect(err).NotTo(HaveOccurred())
+	if o.fleet != nil {
+		o.fleet(spec)
+	}
 	f, err := fleet.Build(spec, fleet.Options{Consumers: o.consumers})
 	Expect(err).NotTo(HaveOccurred())
 	if o.users == nil {
