@@ -1,0 +1,252 @@
+package dcc_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/smetsim/smetsim/devices"
+	"github.com/smetsim/smetsim/simulator/dcc"
+	"github.com/smetsim/smetsim/simulator/duis/dsig"
+	"github.com/smetsim/smetsim/simulator/users"
+)
+
+// receiver is a DCC User's Receive Response Service over real HTTP, answering each POST as its
+// script says (by the POST's number, from 1).
+type receiver struct {
+	srv    *httptest.Server
+	mu     sync.Mutex
+	bodies [][]byte
+	at     []time.Time
+	script func(n int) (status int, delay time.Duration)
+}
+
+func newReceiver(script func(n int) (int, time.Duration)) *receiver {
+	r := &receiver{script: script}
+	if r.script == nil {
+		r.script = func(int) (int, time.Duration) { return http.StatusOK, 0 }
+	}
+	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		r.bodies = append(r.bodies, body)
+		r.at = append(r.at, time.Now())
+		n := len(r.bodies)
+		r.mu.Unlock()
+		status, delay := r.script(n)
+		time.Sleep(delay)
+		w.WriteHeader(status)
+	}))
+	DeferCleanup(r.srv.Close)
+	return r
+}
+
+func (r *receiver) got() ([][]byte, []time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([][]byte(nil), r.bodies...), append([]time.Time(nil), r.at...)
+}
+
+var reResponseID = regexp.MustCompile(`<sr:ResponseID>([^<]+)</sr:ResponseID>`)
+
+func responseID(doc []byte) string {
+	m := reResponseID.FindSubmatch(doc)
+	if m == nil {
+		return ""
+	}
+	return string(m[1])
+}
+
+// withURLs gives users their own Receive Response Service URLs.
+func withURLs(urls map[devices.EUI64]string) *users.Directory {
+	dir := loadUsers()
+	for u, url := range urls {
+		dir.Lookup(u).ResponseURL = url
+	}
+	return dir
+}
+
+func sentFor(d *dcc.DCC, id string) []*dcc.Message {
+	var out []*dcc.Message
+	for _, m := range d.Sent() {
+		if responseID(m.Body) == id {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+var _ = Describe("Asynchronous delivery", func() {
+	read := "<sr:ReadInstantaneousImportRegisters/>"
+	var e *env
+	BeforeEach(requireJudges)
+
+	// checked verifies a delivered document as the receiver would: schema-valid, signed by the DCC.
+	checked := func(doc []byte) {
+		GinkgoHelper()
+		e.validate(doc)
+		_, err := dsig.Verify(doc, dsig.NewCertStore(e.dccCert()))
+		Expect(err).NotTo(HaveOccurred())
+	}
+
+	It("posts a device response to the user's Receive Response Service over HTTP", func() {
+		rcv := newReceiver(nil)
+		e = newEnv(envOptions{users: withURLs(map[devices.EUI64]string{supplier: rcv.srv.URL})})
+		Expect(e.serve(sendCommand, e.request(supplier, esme, 1, "4.1.1", read)).Code).To(Equal(dcc.I99))
+		e.run(time.Minute)
+		bodies, _ := rcv.got()
+		Expect(bodies).To(HaveLen(1))
+		checked(bodies[0])
+		Expect(string(bodies[0])).To(ContainSubstring("ReadInstantaneousImportRegistersRsp"))
+		Expect(e.d.Outbox(supplier)).To(BeEmpty())
+		sent := e.d.Sent()
+		Expect(sent).To(HaveLen(1))
+		Expect(sent[0].Delivered).To(BeTrue())
+		Expect(sent[0].Attempts).To(Equal(1))
+	})
+
+	It("retries a receiver answering 5xx, waiting longer each time, and delivers the identical document", func() {
+		rcv := newReceiver(func(n int) (int, time.Duration) {
+			if n <= 2 {
+				return http.StatusServiceUnavailable, 0
+			}
+			return http.StatusOK, 0
+		})
+		e = newEnv(envOptions{users: withURLs(map[devices.EUI64]string{supplier: rcv.srv.URL}),
+			config: func(c *dcc.Config) { c.Retry = dcc.Retry{Attempts: 4, First: 30 * time.Millisecond, Max: time.Second} }})
+		e.serve(sendCommand, e.request(supplier, esme, 1, "4.1.1", read))
+		e.run(time.Minute)
+		bodies, at := rcv.got()
+		Expect(bodies).To(HaveLen(3))
+		Expect(bodies[1]).To(Equal(bodies[0]))
+		Expect(bodies[2]).To(Equal(bodies[0]))
+		checked(bodies[2])
+		Expect(at[1].Sub(at[0])).To(BeNumerically(">=", 30*time.Millisecond))
+		Expect(at[2].Sub(at[1])).To(BeNumerically(">=", 60*time.Millisecond), "the wait doubles")
+		sent := e.d.Sent()
+		Expect(sent).To(HaveLen(1))
+		Expect(sent[0].Delivered).To(BeTrue())
+		Expect(sent[0].Attempts).To(Equal(3))
+		Expect(sent[0].LastError).To(ContainSubstring("HTTP 503"))
+	})
+
+	It("gives up after the configured attempts when the connection is refused, and records it", func() {
+		gone := httptest.NewServer(http.NotFoundHandler())
+		url := gone.URL
+		gone.Close()
+		e = newEnv(envOptions{users: withURLs(map[devices.EUI64]string{supplier: url})})
+		e.serve(sendCommand, e.request(supplier, esme, 1, "4.1.1", read))
+		e.run(time.Minute)
+		sent := e.d.Sent()
+		Expect(sent).To(HaveLen(1))
+		Expect(sent[0].Delivered).To(BeFalse())
+		Expect(sent[0].Attempts).To(Equal(3))
+		Expect(sent[0].LastError).To(ContainSubstring("connection refused"))
+		Expect(sent[0].URL).To(Equal(url))
+		// The device answered: the DCC's record of the request says so, delivered or not.
+		Expect(e.d.Journal()[0].AsyncCode).To(Equal(dcc.I0))
+	})
+
+	It("sends the identical document again when the receiver took it but its answer timed out, and records one response", func() {
+		rcv := newReceiver(func(n int) (int, time.Duration) {
+			if n == 1 {
+				return http.StatusOK, 400 * time.Millisecond // the DCC stops waiting at 100 ms
+			}
+			return http.StatusOK, 0
+		})
+		e = newEnv(envOptions{users: withURLs(map[devices.EUI64]string{supplier: rcv.srv.URL}),
+			config: func(c *dcc.Config) { c.Client = &http.Client{Timeout: 100 * time.Millisecond} }})
+		Expect(e.serve(sendCommand, e.request(supplier, esme, 1, "4.1.1", read)).Code).To(Equal(dcc.I99))
+		e.run(time.Minute)
+		bodies, _ := rcv.got()
+		Expect(bodies).To(HaveLen(2), "the receiver sees a duplicate")
+		Expect(bodies[1]).To(Equal(bodies[0]))
+		id := responseID(bodies[0])
+		Expect(id).To(HavePrefix(esme.String() + ":" + supplier.String() + ":"))
+		checked(bodies[1])
+		// The DCC made one response: one record of the request's outcome, one message sent twice.
+		var records []dcc.Record
+		for _, r := range e.d.Journal() {
+			if r.RequestID.ResponseID().String() == id {
+				records = append(records, r)
+			}
+		}
+		Expect(records).To(HaveLen(1))
+		Expect(records[0].AsyncCode).To(Equal(dcc.I0))
+		msgs := sentFor(e.d, id)
+		Expect(msgs).To(HaveLen(1))
+		Expect(msgs[0].Attempts).To(Equal(2))
+		Expect(msgs[0].Delivered).To(BeTrue())
+		Expect(msgs[0].LastError).To(ContainSubstring("Timeout"))
+	})
+
+	It("never executes an answered request twice: re-posted, it is a replay (E3)", func() {
+		rcv := newReceiver(nil)
+		e = newEnv(envOptions{users: withURLs(map[devices.EUI64]string{supplier: rcv.srv.URL})})
+		p := e.f.ByDevice(esme)
+		key := p.ESME.UTRNKey()
+		code, err := key.Encode(devices.UTRN{Amount: 10 * devices.Pound, Counter: 9})
+		Expect(err).NotTo(HaveOccurred())
+		req := e.request(supplier, esme, 1, "2.2", "<sr:TopUpDevice><sr:UTRN>"+code+"</sr:UTRN></sr:TopUpDevice>")
+		before := p.ESME.Balance(e.f.Clock.Now())
+		Expect(e.serve(sendCommand, req).Code).To(Equal(dcc.I99))
+		e.run(time.Minute)
+		again := e.serve(sendCommand, req)
+		Expect(again.Code).To(Equal(dcc.E3))
+		Expect(again.Reason).To(ContainSubstring("a replay"))
+		e.run(time.Minute)
+		Expect(p.ESME.Balance(e.f.Clock.Now()) - before).To(BeNumerically("~", 10*devices.Pound, 20*devices.Penny))
+		bodies, _ := rcv.got()
+		topUps := 0
+		for _, b := range bodies {
+			if regexp.MustCompile(`TopUpDeviceRsp`).Match(b) {
+				topUps++
+			}
+		}
+		Expect(topUps).To(Equal(1))
+	})
+
+	It("does not let a receiver that is down hold up another user's messages", func() {
+		gone := httptest.NewServer(http.NotFoundHandler())
+		down := gone.URL
+		gone.Close()
+		rcv := newReceiver(nil)
+		e = newEnv(envOptions{users: withURLs(map[devices.EUI64]string{supplier: down, distrib: rcv.srv.URL}),
+			config: func(c *dcc.Config) { c.Retry = dcc.Retry{Attempts: 3, First: time.Second, Max: time.Second} }})
+		e.serve(sendCommand, e.request(supplier, esme, 1, "4.1.1", read))
+		e.serve(sendCommand, e.request(distrib, esme, 1, "4.1.1", read))
+		Expect(e.f.Clock.RunFor(context.Background(), time.Minute)).To(Succeed())
+		start := time.Now()
+		Eventually(func() int { b, _ := rcv.got(); return len(b) }).WithTimeout(900 * time.Millisecond).Should(Equal(1))
+		Expect(time.Since(start)).To(BeNumerically("<", time.Second))
+		e.d.Wait()
+	})
+
+	It("sends every user's messages to one ResponseURL when the DCC is told to", func() {
+		one := newReceiver(nil)
+		own := newReceiver(nil)
+		e = newEnv(envOptions{users: withURLs(map[devices.EUI64]string{supplier: own.srv.URL, distrib: own.srv.URL}),
+			config: func(c *dcc.Config) { c.ResponseURL = one.srv.URL }})
+		e.serve(sendCommand, e.request(supplier, esme, 1, "4.1.1", read))
+		e.serve(sendCommand, e.request(distrib, esme, 1, "4.1.1", read))
+		e.run(time.Minute)
+		bodies, _ := one.got()
+		Expect(bodies).To(HaveLen(2))
+		var to []string
+		for _, b := range bodies {
+			checked(b)
+			id := responseID(b)
+			to = append(to, id[len(esme.String())+1:len(esme.String())+1+len(supplier.String())])
+		}
+		Expect(to).To(ConsistOf(supplier.String(), distrib.String()))
+		ownBodies, _ := own.got()
+		Expect(ownBodies).To(BeEmpty())
+	})
+})
