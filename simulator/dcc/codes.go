@@ -56,8 +56,8 @@ var Codes = []CodeInfo{
 	{E13, "Failed validation: request type not valid for the URL", srcDCCList, "the command variant does not belong to the endpoint it was posted to (Transform takes CV 4; Non-Device CV 8; Send Command CV 1 and 5)"},
 	{E17, "Failed authorisation: not available for local command services", srcDCCList, "not answered: local delivery is refused earlier with E12 for SMETS1"},
 	{E19, "Failed authorisation: device does not exist", srcDCCList, "the target device is not in the SMI"},
-	{E20, "Communications failure: unable to communicate with the device", srcDCCList, "the device is offline (its premises has no mains power, its CHF's WAN is down, or a fault says so) when the request is sent"},
-	{E21, "Communications failure: no response from the device", srcDCCList, "the device did not answer within the SRV's Target Response Time"},
+	{E20, "Communications failure: unable to communicate with the device", srcDCCList, "the device is offline (its hub or, for an ESME, the meter has no mains power, or its CHF's WAN is down) when the request is sent; assumption: the DCC knows at once and answers asynchronously after 10 s (or the TRT if shorter), with the cause in the journal's AsyncReason"},
+	{E21, "Communications failure: no response from the device", srcDCCList, "the device did not answer within the SRV's Target Response Time: the E21 goes out at the TRT and the journal marks the breach (TRTBreached); by smetsim's decision a slow device still carries the command out when it gets to it, its late answer is not sent, and the journal records how long it took (DeviceTook)"},
 	{E30, "Time-out: future-dated command", srcDCCList, "a future-dated request's execution did not complete within its target after its execution time"},
 	{E100, "Failed validation: the request does not validate (schema version or content)", srcSchema + "; assumption: used for a DUIS request smetsim cannot accept for its content", "an unsupported schemaVersion, a malformed RequestID or header field, or a body that does not fit its SRV (the X-Smetsim-Reason header says which)"},
 }

@@ -129,10 +129,14 @@ type Record struct {
 	Reason      string // why, when it is an error
 	Received    time.Time
 	AsyncCode   Code          // the device's (or DCC's) later answer, if any
+	AsyncReason string        // why, when the later answer is an error
 	Responded   time.Time     // when the async answer was sent
 	Elapsed     time.Duration // from receipt to the async answer, on the run's clock
 	TRT         time.Duration // the SRV's Target Response Time for the device
 	TRTBreached bool
+	// DeviceTook is how long the device took to answer, on the run's clock, measured also when it
+	// answered after the DCC had given up on it (E21).
+	DeviceTook time.Duration
 }
 
 // Journal returns every request received so far.

@@ -15,6 +15,7 @@ import (
 	"github.com/smetsim/smetsim/devices"
 	"github.com/smetsim/smetsim/simulator/dcc"
 	"github.com/smetsim/smetsim/simulator/duis/dsig"
+	"github.com/smetsim/smetsim/simulator/fleet"
 	"github.com/smetsim/smetsim/simulator/users"
 )
 
@@ -249,4 +250,103 @@ var _ = Describe("Asynchronous delivery", func() {
 		ownBodies, _ := own.got()
 		Expect(ownBodies).To(BeEmpty())
 	})
+})
+
+// lastRecord is the journal's record of the latest request with the given RequestID counter.
+type fleetPremises = fleet.Premises
+
+func lastRecord(d *dcc.DCC, counter uint64) dcc.Record {
+	GinkgoHelper()
+	j := d.Journal()
+	for i := len(j) - 1; i >= 0; i-- {
+		if j[i].RequestID.Counter == counter {
+			return j[i]
+		}
+	}
+	Fail("no journal record for counter")
+	return dcc.Record{}
+}
+
+var _ = Describe("Devices that answer late or not at all", func() {
+	var e *env
+	BeforeEach(func() {
+		requireJudges()
+		e = newEnv(envOptions{})
+	})
+
+	// slow makes the reference ESME's model a variant that always takes d to answer.
+	slow := func(d time.Duration) {
+		e.f.ByDevice(esme).ESME.Model().Latency = devices.Latency{Dist: devices.LatencyFixed, Median: d}
+	}
+
+	It("answers E21 at the Target Response Time when the device is slower, and journals the breach and the device's time", func() {
+		slow(50 * time.Second)
+		start := e.f.Clock.Now()
+		Expect(e.serve(sendCommand, e.request(supplier, esme, 1, "4.1.1", "<sr:ReadInstantaneousImportRegisters/>")).Code).To(Equal(dcc.I99))
+		counter := e.counter
+		e.run(29 * time.Second)
+		Expect(e.outbox(supplier)).To(BeEmpty())
+		e.run(2 * time.Second)
+		msgs := ofKind(e.outbox(supplier), "response")
+		Expect(msgs).To(HaveLen(1))
+		Expect(codeOf(msgs[0].Body)).To(Equal("E21"))
+		Expect(field(msgs[0].Body, "ResponseDateTime")).To(HavePrefix(start.Add(30 * time.Second).UTC().Format("2006-01-02T15:04:05")))
+		rec := lastRecord(e.d, counter)
+		Expect(rec.AsyncCode).To(Equal(dcc.E21))
+		Expect(rec.AsyncReason).To(ContainSubstring("target response time (30s)"))
+		Expect(rec.TRT).To(Equal(30 * time.Second))
+		Expect(rec.Elapsed).To(Equal(30 * time.Second))
+		Expect(rec.TRTBreached).To(BeTrue())
+		Expect(rec.DeviceTook).To(BeZero(), "the device has not answered yet")
+		e.run(time.Minute)
+		Expect(e.outbox(supplier)).To(BeEmpty(), "the late answer is not sent after the E21")
+		rec = lastRecord(e.d, counter)
+		Expect(rec.DeviceTook).To(Equal(50 * time.Second))
+		Expect(rec.AsyncCode).To(Equal(dcc.E21))
+	})
+
+	It("lets the slow device carry the command out after the E21, as a real one would", func() {
+		slow(45 * time.Second)
+		ans := e.serve(transform, e.request(supplier, esme, 4, "7.2", "<sr:DisableSupply/>"))
+		signed, err := dcc.SignPreCommand(signerKey(e, supplier), preCommandOf(ans.Body))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(e.serve(sendCommand, e.requestWithCounter(supplier, esme, 5, "7.2", signedPreCommand(signed), e.counter)).Code).To(Equal(dcc.I99))
+		e.run(31 * time.Second)
+		Expect(codeOf(ofKind(e.outbox(supplier), "response")[0].Body)).To(Equal("E21"))
+		Expect(e.f.ByDevice(esme).ESME.Supply()).To(Equal(devices.SupplyEnabled))
+		e.run(15 * time.Second)
+		Expect(e.f.ByDevice(esme).ESME.Supply()).To(Equal(devices.SupplyDisabled))
+		Expect(lastRecord(e.d, e.counter).DeviceTook).To(Equal(45 * time.Second))
+	})
+
+	It("journals the device's time and no breach when it answers within the target", func() {
+		slow(12 * time.Second)
+		e.serve(sendCommand, e.request(supplier, esme, 1, "4.1.1", "<sr:ReadInstantaneousImportRegisters/>"))
+		e.run(time.Minute)
+		rec := lastRecord(e.d, e.counter)
+		Expect(rec.AsyncCode).To(Equal(dcc.I0))
+		Expect(rec.DeviceTook).To(Equal(12 * time.Second))
+		Expect(rec.Elapsed).To(Equal(12 * time.Second))
+		Expect(rec.TRTBreached).To(BeFalse())
+	})
+
+	DescribeTable("answers E20 when the device cannot be reached",
+		func(offline func(p *fleetPremises, now time.Time), to devices.EUI64, reason string) {
+			p := e.f.ByDevice(to)
+			e.f.Clock.Do(func(now time.Time) { offline(p, now) })
+			e.run(time.Second)
+			Expect(e.serve(sendCommand, e.request(supplier, to, 1, "11.2", "<sr:ReadFirmwareVersion/>")).Code).To(Equal(dcc.I99))
+			e.run(time.Minute)
+			msgs := ofKind(e.outbox(supplier), "response")
+			Expect(msgs).To(HaveLen(1))
+			Expect(codeOf(msgs[0].Body)).To(Equal("E20"))
+			rec := lastRecord(e.d, e.counter)
+			Expect(rec.AsyncCode).To(Equal(dcc.E20))
+			Expect(rec.AsyncReason).To(ContainSubstring(reason))
+			Expect(rec.TRTBreached).To(BeFalse(), "the DCC answered within the target: it knew")
+		},
+		Entry("the hub's WAN is down", func(p *fleetPremises, now time.Time) { p.CHF.SetWAN(false, -120) }, esme, "WAN connection is down"),
+		Entry("the hub has lost mains power", func(p *fleetPremises, now time.Time) { p.CHF.PowerFail(now) }, gsme, "communications hub has no mains power"),
+		Entry("the ESME has lost mains power", func(p *fleetPremises, now time.Time) { p.ESME.PowerFail(now) }, esme, "ESME has no mains power"),
+	)
 })
