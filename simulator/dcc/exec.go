@@ -20,6 +20,7 @@ type job struct {
 	p        *fleet.Premises
 	trt      time.Duration
 	deadline time.Time
+	future   bool // a future-dated request, started at its execution time (received)
 }
 
 // start runs on the clock's goroutine: the S1SP sends the command to the device, which answers
@@ -40,6 +41,9 @@ func (j *job) start(now time.Time) {
 	j.deadline = j.received.Add(j.trt)
 	if reason := j.unreachable(); reason != "" {
 		at := now.Add(time.Duration(min(int64(j.trt), int64(10*time.Second))))
+		if j.future {
+			at = j.deadline // a future-dated request is tried until its target: then E30
+		}
 		d.clock.At(at, funcHandler(func(now time.Time) { j.fail(now, E20, reason) }), 0)
 		return
 	}
@@ -168,15 +172,21 @@ func (j *job) respond(now time.Time, payload []byte) {
 		ResponseCode: string(I0), ResponseDateTime: now,
 		Body: &duis.SMETS1ResponseMessage{ServiceReference: c.srv.Reference, ServiceReferenceVariant: c.srv.Variant, SignedResponse: signed}})
 	d.finish(id, I0, now)
+	j.futureDone(now, I0)
 }
 
 // fail sends an asynchronous error response.
 func (j *job) fail(now time.Time, code Code, reason string) {
 	d := j.d
+	if j.future && (code == E20 || code == E21) {
+		code, reason = E30, "the future-dated request did not complete within "+j.trt.String()+" of its execution time "+
+			j.received.UTC().Format(time.RFC3339)+": "+reason
+	}
 	r := duis.Reply(j.c.req, string(code), now)
 	d.post(j.c.user.EUI, "response", r)
 	d.finish(j.c.req.Header.RequestID, code, now)
 	d.amend(j.c.req.Header.RequestID, func(r *Record) { r.AsyncReason = reason })
+	j.futureDone(now, code)
 	d.cfg.Log.Info("device request failed", "request", j.c.req.Header.RequestID.String(), "code", string(code), "reason", reason)
 }
 

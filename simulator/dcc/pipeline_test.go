@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"sync"
 	"time"
 
@@ -349,4 +350,109 @@ var _ = Describe("Devices that answer late or not at all", func() {
 		Entry("the hub has lost mains power", func(p *fleetPremises, now time.Time) { p.CHF.PowerFail(now) }, gsme, "communications hub has no mains power"),
 		Entry("the ESME has lost mains power", func(p *fleetPremises, now time.Time) { p.ESME.PowerFail(now) }, esme, "ESME has no mains power"),
 	)
+})
+
+var _ = Describe("Future-dated requests", func() {
+	var e *env
+	BeforeEach(func() {
+		requireJudges()
+		e = newEnv(envOptions{})
+	})
+	stamp := func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+	readFirmware := func(to devices.EUI64, at time.Time) dcc.Answer {
+		GinkgoHelper()
+		req := e.request(supplier, to, 1, "11.2", "<sr:ReadFirmwareVersion><sr:ExecutionDateTime>"+stamp(at)+"</sr:ExecutionDateTime></sr:ReadFirmwareVersion>")
+		e.validate(req) // the request itself is what the DUIS schema allows
+		return e.serve(sendCommand, req)
+	}
+
+	It("are acknowledged at once and carried out on the clock at their execution time", func() {
+		at := e.f.Clock.Now().Add(2 * time.Hour)
+		Expect(readFirmware(esme, at).Code).To(Equal(dcc.I99))
+		counter := e.counter
+		rec := lastRecord(e.d, counter)
+		Expect(rec.ExecuteAt).To(BeTemporally("==", at))
+		e.run(2*time.Hour - time.Second)
+		Expect(e.outbox(supplier)).To(BeEmpty())
+		Expect(lastRecord(e.d, counter).AsyncCode).To(BeEmpty())
+		e.run(time.Minute)
+		msgs := ofKind(e.outbox(supplier), "response")
+		Expect(msgs).To(HaveLen(1))
+		Expect(codeOf(msgs[0].Body)).To(Equal("I0"))
+		v, _ := e.f.ByDevice(esme).ESME.Firmware()
+		Expect(field(msgs[0].Body, "FirmwareVersion")).To(Equal(v))
+		rec = lastRecord(e.d, counter)
+		Expect(rec.AsyncCode).To(Equal(dcc.I0))
+		Expect(rec.Responded).To(BeTemporally(">=", at))
+		Expect(rec.Elapsed).To(BeNumerically("<", rec.TRT), "measured from the execution time")
+		Expect(rec.TRTBreached).To(BeFalse())
+	})
+
+	It("answer E30 when the execution does not complete within the target after its time", func() {
+		e.f.ByDevice(esme).ESME.Model().Latency = devices.Latency{Dist: devices.LatencyFixed, Median: 50 * time.Second}
+		at := e.f.Clock.Now().Add(time.Hour)
+		readFirmware(esme, at)
+		e.run(time.Hour + 29*time.Second)
+		Expect(e.outbox(supplier)).To(BeEmpty())
+		e.run(2 * time.Second)
+		msgs := ofKind(e.outbox(supplier), "response")
+		Expect(msgs).To(HaveLen(1))
+		Expect(codeOf(msgs[0].Body)).To(Equal("E30"))
+		rec := lastRecord(e.d, e.counter)
+		Expect(rec.AsyncCode).To(Equal(dcc.E30))
+		Expect(rec.AsyncReason).To(ContainSubstring("execution time " + stamp(at)))
+		Expect(rec.Responded).To(BeTemporally("==", at.Add(30*time.Second)))
+		Expect(rec.Elapsed).To(Equal(30 * time.Second))
+		Expect(rec.TRTBreached).To(BeTrue())
+	})
+
+	It("answer E30, not E20, when the device is offline at their time, at the end of the target", func() {
+		at := e.f.Clock.Now().Add(time.Hour)
+		readFirmware(esme, at)
+		e.run(30 * time.Minute)
+		e.f.ByDevice(esme).CHF.SetWAN(false, -120)
+		e.run(31 * time.Minute)
+		rec := lastRecord(e.d, e.counter)
+		Expect(rec.AsyncCode).To(Equal(dcc.E30))
+		Expect(rec.AsyncReason).To(ContainSubstring("WAN connection is down"))
+		Expect(rec.Responded).To(BeTemporally("==", at.Add(rec.TRT)))
+	})
+
+	It("are executed at once when their time has passed", func() {
+		Expect(readFirmware(esme, e.f.Clock.Now().Add(-time.Hour)).Code).To(Equal(dcc.I99))
+		e.run(time.Minute)
+		Expect(codeOf(ofKind(e.outbox(supplier), "response")[0].Body)).To(Equal("I0"))
+	})
+
+	It("are cancelled by the same user's request of the same SRV dated 3000-12-31T00:00:00Z", func() {
+		at := e.f.Clock.Now().Add(time.Hour)
+		readFirmware(esme, at)
+		first := e.counter
+		readFirmware(esme, at.Add(time.Minute))
+		second := e.counter
+		readFirmware(gsme, at)
+		onGSME := e.counter
+		Expect(readFirmware(esme, time.Date(3000, 12, 31, 0, 0, 0, 0, time.UTC)).Code).To(Equal(dcc.I99))
+		cancel := e.counter
+		e.run(time.Minute)
+		msgs := ofKind(e.outbox(supplier), "response")
+		Expect(msgs).To(HaveLen(1))
+		Expect(codeOf(msgs[0].Body)).To(Equal("I0"))
+		Expect(string(msgs[0].Body)).To(ContainSubstring(":" + strconv.FormatUint(cancel, 10) + "</sr:ResponseID>"))
+		e.run(2 * time.Hour)
+		msgs = ofKind(e.outbox(supplier), "response")
+		Expect(msgs).To(HaveLen(1), "only the GSME's request ran")
+		Expect(string(msgs[0].Body)).To(ContainSubstring(gsme.String() + ":" + supplier.String() + ":" + strconv.FormatUint(onGSME, 10)))
+		for _, c := range []uint64{first, second} {
+			rec := lastRecord(e.d, c)
+			Expect(rec.AsyncCode).To(BeEmpty())
+			Expect(rec.AsyncReason).To(ContainSubstring("cancelled by " + supplier.String() + ":" + esme.String() + ":" + strconv.FormatUint(cancel, 10)))
+		}
+	})
+
+	It("are refused E100 for an SRV that cannot be future-dated, naming the field", func() {
+		ans := e.serve(sendCommand, e.request(supplier, esme, 1, "7.4", "<sr:ReadSupplyStatus><sr:ExecutionDateTime>"+stamp(e.f.Clock.Now().Add(time.Hour))+"</sr:ExecutionDateTime></sr:ReadSupplyStatus>"))
+		Expect(ans.Code).To(Equal(dcc.E100))
+		Expect(ans.Reason).To(ContainSubstring("ReadSupplyStatus: ExecutionDateTime: 7.4 Read Supply Status cannot be future-dated"))
+	})
 })

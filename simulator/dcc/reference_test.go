@@ -331,15 +331,21 @@ var _ = Describe("Real DUIS request samples", func() {
 				return
 			}
 			wait := 35 * time.Minute // beyond a GSME's target response time
-			if m := reExecution.FindSubmatch(s.raw); m != nil && !strings.HasPrefix(string(m[1]), "3000-12-31") {
-				wait += time.Hour // the execution date-time prepared moved an hour ahead
+			cancellation := false
+			if m := reExecution.FindSubmatch(s.raw); m != nil {
+				cancellation = strings.HasPrefix(string(m[1]), "3000-12-31")
+				if !cancellation {
+					wait += time.Hour // the execution date-time prepared moved an hour ahead
+				}
 			}
 			e.run(wait)
 			rsp := ofKind(e.outbox(s.from), "response")
 			Expect(rsp).To(HaveLen(1))
 			Expect(codeOf(rsp[0].Body)).To(Equal("I0"), "%s", rsp[0].Body)
 			Expect(string(rsp[0].Body)).To(ContainSubstring("<sr:ResponseID>" + s.to.String() + ":" + s.from.String() + ":" + strconv.FormatUint(counter, 10) + "</sr:ResponseID>"))
-			Expect(string(rsp[0].Body)).To(ContainSubstring("<sr:SMETS1SignedResponse"))
+			if !cancellation { // a cancellation is the DCC's own work: no device payload
+				Expect(string(rsp[0].Body)).To(ContainSubstring("<sr:SMETS1SignedResponse"))
+			}
 		})
 	}
 })

@@ -75,6 +75,10 @@ func (d *DCC) route(c *call, now time.Time) Answer {
 	if impl.exec == nil {
 		return d.answer(c.req, c.path, now, fail(E100, "smetsim does not execute %s %s yet (`smetsim srv list` shows what it does)", c.srv.Variant, c.srv.Name))
 	}
+	at, f := executionTime(c, orig)
+	if f != nil {
+		return d.answer(c.req, c.path, now, f)
+	}
 	if c.srv.Critical {
 		if breach, count, limit := d.countCritical(c.user, c.srv.Variant, now); breach {
 			ans := d.answerWith(c.req, c.path, now, I99, "", nil)
@@ -89,8 +93,7 @@ func (d *DCC) route(c *call, now time.Time) Answer {
 	}
 	ans := d.answerWith(c.req, c.path, now, I99, "", nil)
 	d.setTRT(c)
-	j := &job{d: d, c: c, orig: orig, received: now}
-	d.clock.Do(j.start)
+	d.schedule(&job{d: d, c: c, orig: orig, received: now}, at, now)
 	return ans
 }
 
