@@ -88,11 +88,11 @@ var negativeSamples = map[string]struct {
 	reason string
 }{
 	// "…::1000": the RequestID has an empty EUI field where the target ends.
-	"dccboxed-signing-tool/src/test/resources/ECS17b_4.1.1_SINGLE_SUCCESS_REQUEST_DUIS-invalid.XML": {http: 400, reason: "RequestID"},
+	"dccboxed-signing-tool/src/test/resources/ECS17b_4.1.1_SINGLE_SUCCESS_REQUEST_DUIS-invalid.XML": {http: 400, reason: "Request/Header/RequestID (value \"90-B3-D5-1F-30-01-00-00:00-07-81-D7-00-00-36-CE::1000\"): RequestID \"90-B3-D5-1F-30-01-00-00:00-07-81-D7-00-00-36-CE::1000\": format: 4 colon-separated parts, want 3"},
 	// An originator (80-B3-…) that is no DCC User.
 	"dccboxed-signing-tool/src/test/resources/ECS17b_4.1.1_SINGLE_SUCCESS_REQUEST_DUIS-nonexist-businessid.XML": {http: 200, code: dcc.E1, reason: "not a DCC User"},
 	// The misspelt sr:ReqxuestID leaves no RequestID to address an answer to.
-	"duis-sign-wrap/test/data/8.2_READ_INVENTORY_REQUEST_DUIS-invalid.XML": {http: 400, reason: "ReqxuestID"},
+	"duis-sign-wrap/test/data/8.2_READ_INVENTORY_REQUEST_DUIS-invalid.XML": {http: 400, reason: "unexpected <sr:ReqxuestID>, want sr:RequestID"},
 	// An originator (F0-B3-…) that is no DCC User.
 	"duis-sign-wrap/test/data/8.2_READ_INVENTORY_REQUEST_DUIS-unknown-originator.XML": {http: 200, code: dcc.E1, reason: "not a DCC User"},
 	// The right user, with X509IssuerSerial naming a certificate (serial 12345678901) the DCC does
