@@ -50,7 +50,7 @@ const (
 // Codes is the response-code table, the one the endpoint and docs/mock-dcc.md both follow.
 var Codes = []CodeInfo{
 	{I0, "Success: the request had a successful outcome", srcDCCList, "a synchronous non-device request (CV 8) or a Transform (CV 4) succeeded; the device's answer in an async response"},
-	{I99, "Acknowledgement: accepted for sending to the device, access control passed", srcDCCList, "a device request (CV 1, 5) passed every check; the device's response follows asynchronously"},
+	{I99, "Acknowledgement: accepted for sending to the device, access control passed", srcDCCList, "a device request (CV 1, 5) passed every check; the device's response follows asynchronously (for a future-dated request, after its sr:ExecutionDateTime: the DCC holds it until then)"},
 	{E1, "Failed authorisation: invalid User / User Role", srcDCCList, "the originator in the RequestID is not a known DCC User, or the request is not signed by that User's certificate (missing, tampered, unknown certificate: the X-Smetsim-Reason header says which)"},
 	{E2, "Failed authorisation: User Role not permitted to send the Service Reference", srcDCCList, "none of the User's roles is eligible for the SRV (DUIS SRV matrix)"},
 	{E3, "Failed authorisation: User status does not permit the Service Reference", srcDCCList, "assumption: a RequestID counter not greater than the last one accepted from that User (a replay) is treated as a User-status failure, since DUIS's counter rule has no code of its own in the public material"},
@@ -61,10 +61,10 @@ var Codes = []CodeInfo{
 	{E13, "Failed validation: request type not valid for the URL", srcDCCList, "the command variant does not belong to the endpoint it was posted to (Transform takes CV 4; Non-Device CV 8; Send Command CV 1 and 5)"},
 	{E17, "Failed authorisation: not available for local command services", srcDCCList, "not answered: local delivery is refused earlier with E12 for SMETS1"},
 	{E19, "Failed authorisation: device does not exist", srcDCCList, "the target device is not in the SMI"},
-	{E20, "Communications failure: unable to communicate with the device", srcDCCList, "the device is offline (its premises has no mains power, its CHF's WAN is down, or a fault says so) when the request is sent"},
-	{E21, "Communications failure: no response from the device", srcDCCList, "the device did not answer within the SRV's Target Response Time"},
-	{E30, "Time-out: future-dated command", srcDCCList, "a future-dated request's execution did not complete within its target after its execution time"},
-	{E100, "Failed validation: the request does not validate (schema version or content)", srcSchema + "; assumption: used for a DUIS request smetsim cannot accept for its content", "an unsupported schemaVersion, a malformed RequestID or header field, or a body that does not fit its SRV (the X-Smetsim-Reason header says which)"},
+	{E20, "Communications failure: unable to communicate with the device", srcDCCList, "the device is offline (its hub or, for an ESME, the meter has no mains power, or its CHF's WAN is down) when the request is sent; assumption: the DCC knows at once and answers asynchronously after 10 s (or the TRT if shorter), with the cause in the journal's AsyncReason"},
+	{E21, "Communications failure: no response from the device", srcDCCList, "the device did not answer within the SRV's Target Response Time: the E21 goes out at the TRT and the journal marks the breach (TRTBreached); by smetsim's decision a slow device still carries the command out when it gets to it, its late answer is not sent, and the journal records how long it took (DeviceTook)"},
+	{E30, "Time-out: future-dated command", srcDCCList, "a future-dated request (sr:ExecutionDateTime in its body), held by the DCC until its time, did not complete within the SRV's Target Response Time after that time — the device slow, asleep or unreachable (by smetsim's decision E30 replaces E20/E21 there); the journal marks the breach and keeps the cause"},
+	{E100, "Failed validation: the request does not validate (schema version or content)", srcSchema + "; assumption: used for a DUIS request smetsim cannot accept for its content", "an unsupported schemaVersion, a malformed RequestID or header field, or a body that does not fit its SRV (the X-Smetsim-Reason header says which), including an sr:ExecutionDateTime on an SRV that cannot be future-dated"},
 }
 
 // Info returns the table row for a code.

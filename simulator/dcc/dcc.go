@@ -56,6 +56,7 @@ type DCC struct {
 	quarantines uint64                        // last quarantine reference
 	alertCount  map[devices.EUI64]uint64      // counters of alerts each device has sent
 	journal     []Record                      // every request, with its outcome and timings
+	held        map[duis.RequestID]*job       // future-dated requests waiting for their time
 	deliver     *deliverer
 }
 
@@ -132,11 +133,16 @@ type Record struct {
 	Code        Code   // the synchronous answer
 	Reason      string // why, when it is an error
 	Received    time.Time
+	ExecuteAt   time.Time     // a future-dated request's execution date-time
 	AsyncCode   Code          // the device's (or DCC's) later answer, if any
+	AsyncReason string        // why, when the later answer is an error
 	Responded   time.Time     // when the async answer was sent
 	Elapsed     time.Duration // from receipt to the async answer, on the run's clock
 	TRT         time.Duration // the SRV's Target Response Time for the device
 	TRTBreached bool
+	// DeviceTook is how long the device took to answer, on the run's clock, measured also when it
+	// answered after the DCC had given up on it (E21).
+	DeviceTook time.Duration
 }
 
 // Journal returns every request received so far.

@@ -35,44 +35,57 @@ type Message struct {
 	LastError string
 }
 
-// deliverer posts messages to users' Receive Response Services off the clock's goroutine, in the
-// order they were made, retrying failures; messages for users without a URL wait in the outbox.
+// deliverer posts messages to users' Receive Response Services off the clock's goroutine,
+// retrying failures; messages for users without a URL wait in the outbox.
+//
+// Each receiver URL has its own queue and worker, so messages to one receiver arrive in the order
+// they were made, and a receiver that is down (whose retries take tens of seconds) holds up only
+// its own messages, not other users'. A retry sends the identical document — same ResponseID,
+// same signature — so a receiver that took a message whose acknowledgement was lost sees an
+// exact duplicate, which DUIS asks receivers to tolerate; the DCC itself records the response
+// once, whatever the number of attempts.
 type deliverer struct {
 	client *http.Client
 	retry  Retry
 	log    *slog.Logger
 
-	mu     sync.Mutex
-	queue  chan *Message
-	outbox map[devices.EUI64][]*Message
-	sent   []*Message
-	wg     sync.WaitGroup
-	done   chan struct{}
+	mu      sync.Mutex
+	queues  map[string]chan *Message // one per receiver URL
+	outbox  map[devices.EUI64][]*Message
+	sent    []*Message
+	wg      sync.WaitGroup
+	done    chan struct{}
+	closing bool
 }
 
 func newDeliverer(c *http.Client, r Retry, log *slog.Logger) *deliverer {
-	d := &deliverer{client: c, retry: r, log: log, queue: make(chan *Message, 1024),
+	return &deliverer{client: c, retry: r, log: log, queues: map[string]chan *Message{},
 		outbox: map[devices.EUI64][]*Message{}, done: make(chan struct{})}
-	go d.run()
-	return d
 }
 
 // send queues a message; it never blocks the clock's goroutine for long.
 func (d *deliverer) send(m *Message) {
-	if m.URL == "" {
-		d.mu.Lock()
+	d.mu.Lock()
+	if m.URL == "" || d.closing {
 		d.outbox[m.User] = append(d.outbox[m.User], m)
 		d.mu.Unlock()
 		return
 	}
+	q, ok := d.queues[m.URL]
+	if !ok {
+		q = make(chan *Message, 1024)
+		d.queues[m.URL] = q
+		go d.run(q)
+	}
 	d.wg.Add(1)
-	d.queue <- m
+	d.mu.Unlock()
+	q <- m
 }
 
-func (d *deliverer) run() {
+func (d *deliverer) run(q chan *Message) {
 	for {
 		select {
-		case m := <-d.queue:
+		case m := <-q:
 			d.post(m)
 			d.wg.Done()
 		case <-d.done:
@@ -96,6 +109,9 @@ func (d *deliverer) post(m *Message) {
 			time.Sleep(wait)
 			wait = min(wait*2, d.retry.Max)
 		}
+	}
+	if !m.Delivered {
+		d.log.Error("async delivery given up", "user", m.User.String(), "url", m.URL, "kind", m.Kind, "attempts", m.Attempts, "error", m.LastError)
 	}
 	d.mu.Lock()
 	d.sent = append(d.sent, m)
@@ -123,6 +139,9 @@ func (d *deliverer) try(m *Message) error {
 func (d *deliverer) wait() { d.wg.Wait() }
 
 func (d *deliverer) close() {
+	d.mu.Lock()
+	d.closing = true
+	d.mu.Unlock()
 	d.wg.Wait()
 	close(d.done)
 }

@@ -20,6 +20,7 @@ type job struct {
 	p        *fleet.Premises
 	trt      time.Duration
 	deadline time.Time
+	future   bool // a future-dated request, started at its execution time (received)
 }
 
 // start runs on the clock's goroutine: the S1SP sends the command to the device, which answers
@@ -40,6 +41,9 @@ func (j *job) start(now time.Time) {
 	j.deadline = j.received.Add(j.trt)
 	if reason := j.unreachable(); reason != "" {
 		at := now.Add(time.Duration(min(int64(j.trt), int64(10*time.Second))))
+		if j.future {
+			at = j.deadline // a future-dated request is tried until its target: then E30
+		}
 		d.clock.At(at, funcHandler(func(now time.Time) { j.fail(now, E20, reason) }), 0)
 		return
 	}
@@ -55,16 +59,36 @@ func (j *job) start(now time.Time) {
 	}
 	lat := j.latency()
 	if now.Add(lat).After(j.deadline) {
-		d.clock.At(j.deadline, funcHandler(func(now time.Time) { j.fail(now, E21, "the device did not answer within the target response time") }), 0)
+		d.clock.At(j.deadline, funcHandler(j.timeOut), 0)
+		d.clock.At(now.Add(lat), funcHandler(j.late), 0)
 		return
 	}
 	d.clock.At(now.Add(lat), funcHandler(j.run), 0)
 }
 
+// timeOut answers E21 at the Target Response Time: the device has not answered.
+func (j *job) timeOut(now time.Time) {
+	j.fail(now, E21, "the device did not answer within the target response time ("+j.trt.String()+")")
+	j.d.breached(j.c.req.Header.RequestID, 0)
+}
+
+// late is a slow device answering after the DCC gave up on it. The command reached the device,
+// so the device carries it out (a User that got E21 cannot assume nothing happened, and a later
+// read shows what did); the DCC has already answered E21, so the late response is not sent and
+// the journal records how long the device took.
+func (j *job) late(now time.Time) {
+	_, _ = handlers[j.c.srv.Variant].exec(j, now)
+	j.d.breached(j.c.req.Header.RequestID, now.Sub(j.received))
+}
+
 // awaitWake finishes a GSME command once the GSME has woken and taken it.
 func (j *job) awaitWake(now, wake time.Time) {
 	if wake.After(j.deadline) {
-		j.d.clock.At(j.deadline, funcHandler(func(now time.Time) { j.fail(now, E21, "the GSME did not wake within the target response time") }), 0)
+		// The command stays queued at the GPF; the GSME takes it when it wakes, after the E21.
+		j.d.clock.At(j.deadline, funcHandler(func(now time.Time) {
+			j.fail(now, E21, "the GSME did not wake within the target response time ("+j.trt.String()+")")
+			j.d.breached(j.c.req.Header.RequestID, 0)
+		}), 0)
 		return
 	}
 	j.d.clock.At(wake.Add(2*time.Second), funcHandler(func(now time.Time) {
@@ -101,8 +125,20 @@ func (j *job) latency() time.Duration {
 	return m.Latency.Sample(u)
 }
 
+// breached marks a request whose device did not answer within its Target Response Time, with
+// how long the device took when it answered late (0: not known yet).
+func (d *DCC) breached(id duis.RequestID, took time.Duration) {
+	d.amend(id, func(r *Record) {
+		r.TRTBreached = true
+		if took > 0 {
+			r.DeviceTook = took
+		}
+	})
+}
+
 // run carries the request out on the device and sends the response.
 func (j *job) run(now time.Time) {
+	j.d.amend(j.c.req.Header.RequestID, func(r *Record) { r.DeviceTook = now.Sub(j.received) })
 	payload, f := handlers[j.c.srv.Variant].exec(j, now)
 	if f != nil {
 		j.fail(now, f.code, f.reason)
@@ -136,14 +172,21 @@ func (j *job) respond(now time.Time, payload []byte) {
 		ResponseCode: string(I0), ResponseDateTime: now,
 		Body: &duis.SMETS1ResponseMessage{ServiceReference: c.srv.Reference, ServiceReferenceVariant: c.srv.Variant, SignedResponse: signed}})
 	d.finish(id, I0, now)
+	j.futureDone(now, I0)
 }
 
 // fail sends an asynchronous error response.
 func (j *job) fail(now time.Time, code Code, reason string) {
 	d := j.d
+	if j.future && (code == E20 || code == E21) {
+		code, reason = E30, "the future-dated request did not complete within "+j.trt.String()+" of its execution time "+
+			j.received.UTC().Format(time.RFC3339)+": "+reason
+	}
 	r := duis.Reply(j.c.req, string(code), now)
 	d.post(j.c.user.EUI, "response", r)
 	d.finish(j.c.req.Header.RequestID, code, now)
+	d.amend(j.c.req.Header.RequestID, func(r *Record) { r.AsyncReason = reason })
+	j.futureDone(now, code)
 	d.cfg.Log.Info("device request failed", "request", j.c.req.Header.RequestID.String(), "code", string(code), "reason", reason)
 }
 
@@ -151,3 +194,16 @@ func (j *job) fail(now time.Time, code Code, reason string) {
 type funcHandler func(now time.Time)
 
 func (f funcHandler) Fire(now time.Time, _ uint64) { f(now) }
+
+// amend changes the journal's record of a device request the DCC took (the latest with the
+// RequestID: a CV 5's, not its CV 4's).
+func (d *DCC) amend(id duis.RequestID, change func(r *Record)) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i := len(d.journal) - 1; i >= 0; i-- {
+		if r := &d.journal[i]; r.RequestID == id && (r.Code == I99 || r.Code == I0) {
+			change(r)
+			return
+		}
+	}
+}

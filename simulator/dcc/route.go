@@ -83,6 +83,10 @@ func (d *DCC) route(c *call, now time.Time) Answer {
 			return d.answer(c.req, c.path, now, f)
 		}
 	}
+	at, f := executionTime(c, orig)
+	if f != nil {
+		return d.answer(c.req, c.path, now, f)
+	}
 	if c.srv.Critical {
 		if breach, count, limit := d.countCritical(c.user, c.srv.Variant, now); breach {
 			ans := d.answerWith(c.req, c.path, now, I99, "", nil)
@@ -97,8 +101,7 @@ func (d *DCC) route(c *call, now time.Time) Answer {
 	}
 	ans := d.answerWith(c.req, c.path, now, I99, "", nil)
 	d.setTRT(c)
-	j := &job{d: d, c: c, orig: orig, received: now}
-	d.clock.Do(j.start)
+	d.schedule(&job{d: d, c: c, orig: orig, received: now}, at, now)
 	return ans
 }
 

@@ -110,7 +110,7 @@ var _ = Describe("Firmware SRVs", func() {
 		Expect(string(inv.Body)).To(ContainSubstring("<sr:DeviceFirmwareVersion>2.0</sr:DeviceFirmwareVersion>"))
 	})
 
-	It("holds a future-dated activation until its date, then the SMI follows", func() {
+	It("holds a future-dated activation until its date, then the device and the SMI follow", func() {
 		image := []byte("smetsim CH1 4.0.0 image")
 		Expect(e.serve(nonDevice, e.request(supplier, dcc.EUI, 8, "11.1", updateFirmware(image, "4.0.0", chf))).Code).To(Equal(dcc.I0))
 		e.run(time.Minute)
@@ -120,10 +120,13 @@ var _ = Describe("Firmware SRVs", func() {
 		body := "<sr:ActivateFirmware><sr:ExecutionDateTime>" + at + "</sr:ExecutionDateTime><sr:FirmwareHash>" + hex.EncodeToString(hash[:]) + "</sr:FirmwareHash></sr:ActivateFirmware>"
 		e.outbox(supplier)
 		Expect(e.criticalDoc(supplier, chf, "11.3", e.request(supplier, chf, 4, "11.3", body)).Code).To(Equal(dcc.I99))
-		doc, _ := e.response(supplier, time.Minute)
-		Expect(doc).To(ContainSubstring(`<ra:ActivateFirmwareRsp MessageSuccess="true"/>`))
+		// The DCC holds the request until its execution date-time: nothing happens meanwhile.
+		e.run(time.Hour)
+		Expect(ofKind(e.outbox(supplier), "response")).To(BeEmpty())
+		Expect(e.f.ByDevice(chf).CHF.Model().ID).To(Equal("acme-ch1@4.1.0"))
 		Expect(smi(e, chf).Model.ID).To(Equal("acme-ch1@4.1.0"))
-		e.run(2 * time.Hour)
+		doc, _ := e.response(supplier, time.Hour+time.Minute)
+		Expect(doc).To(ContainSubstring(`<ra:ActivateFirmwareRsp MessageSuccess="true"`))
 		Expect(e.f.ByDevice(chf).CHF.Model().ID).To(Equal("acme-ch1@4.0.0"))
 		Expect(smi(e, chf).Model.ID).To(Equal("acme-ch1@4.0.0"))
 	})

@@ -47,12 +47,14 @@ var (
 	templateSignature = regexp.MustCompile(`(?s)<ds:Signature[ >].*</ds:Signature>`)
 	templateHeader    = regexp.MustCompile(`<sr:CommandVariant>(\d)</sr:CommandVariant>\s*<sr:ServiceReference>[^<]+</sr:ServiceReference>\s*<sr:ServiceReferenceVariant>([^<]+)</sr:ServiceReferenceVariant>`)
 	templateTarget    = regexp.MustCompile(`<sr:RequestID>[^:]+:([^:]+):`)
+	templateExecution = regexp.MustCompile(`<sr:ExecutionDateTime>([^<]+)</sr:ExecutionDateTime>`)
 )
 
-// runTemplate sends a DCC template request as it is, but from the fixture user to the matching
+// sendTemplate sends a DCC template request as it is, but from the fixture user to the matching
 // default-fleet device with a fresh counter and the user's own signature, through Transform and
-// the Signed Pre-Command when it is critical, and returns the device's response.
-func (e *env) runTemplate(name string) []byte {
+// the Signed Pre-Command when it is critical; exec, when set, replaces its execution date-time.
+// It returns the acknowledgement.
+func (e *env) sendTemplate(name string, exec *time.Time) dcc.Answer {
 	path := sharedFile("reference/duis-templates/templates/" + name)
 	if path == "" {
 		Skip("../shared/reference/duis-templates not found beside the repository")
@@ -67,6 +69,10 @@ func (e *env) runTemplate(name string) []byte {
 	e.counter++
 	doc = templateRequestID.ReplaceAllString(doc, "<sr:RequestID>"+supplier.String()+":"+to.String()+":"+strconv.FormatUint(e.counter, 10)+"</sr:RequestID>")
 	doc = templateSignature.ReplaceAllString(doc, "")
+	if exec != nil {
+		Expect(templateExecution.MatchString(doc)).To(BeTrue(), "%s is not future-dated", name)
+		doc = templateExecution.ReplaceAllString(doc, "<sr:ExecutionDateTime>"+exec.UTC().Format("2006-01-02T15:04:05Z")+"</sr:ExecutionDateTime>")
+	}
 	signed, err := e.signers[supplier].Sign([]byte(doc))
 	Expect(err).NotTo(HaveOccurred())
 	if cv == "4" {
@@ -78,10 +84,49 @@ func (e *env) runTemplate(name string) []byte {
 	}
 	ans := e.serve(sendCommand, signed)
 	Expect(ans.Code).To(Equal(dcc.I99), ans.Reason)
+	return ans
+}
+
+// runTemplate sends a template (a future-dated one for an hour ahead, and lets the hour pass) and
+// returns the device's response.
+func (e *env) runTemplate(name string) []byte {
+	to := e.templateTarget(name)
+	if e.templateFutureDated(name) {
+		at := e.f.Clock.Now().Add(time.Hour)
+		e.sendTemplate(name, &at)
+		e.run(time.Hour)
+	} else {
+		e.sendTemplate(name, nil)
+	}
 	e.settle(to)
-	doc2 := responseOf(e, supplier)
-	Expect(codeOf(doc2)).To(Equal("I0"))
-	return doc2
+	doc := responseOf(e, supplier)
+	Expect(codeOf(doc)).To(Equal("I0"))
+	return doc
+}
+
+func (e *env) templateDoc(name string) string {
+	path := sharedFile("reference/duis-templates/templates/" + name)
+	if path == "" {
+		Skip("../shared/reference/duis-templates not found beside the repository")
+	}
+	raw, err := os.ReadFile(path)
+	Expect(err).NotTo(HaveOccurred())
+	return string(raw)
+}
+
+func (e *env) templateTarget(name string) devices.EUI64 {
+	return eui(templateTarget.FindStringSubmatch(e.templateDoc(name))[1])
+}
+
+func (e *env) templateFutureDated(name string) bool {
+	return templateExecution.MatchString(e.templateDoc(name))
+}
+
+// templateCancels says whether a template is a cancellation: DUIS cancels a user's future-dated
+// requests of an SRV for a device with the execution date-time 3000-12-31T00:00:00.
+func (e *env) templateCancels(name string) bool {
+	m := templateExecution.FindStringSubmatch(e.templateDoc(name))
+	return m != nil && strings.HasPrefix(m[1], "3000-12-31T00:00:00")
 }
 
 // templateCase is one DCC template: the response element it must produce and what the device
@@ -104,9 +149,44 @@ func runTemplateCase(e *env, name string, c templateCase) {
 	if c.setup != nil {
 		c.setup(e)
 	}
+	if e.templateCancels(name) {
+		// A cancellation: first hold the same request for an hour ahead, then cancel it. The
+		// cancellation is answered at once, the held request never reaches the device, and the
+		// device is not changed as the body says.
+		to := e.templateTarget(name)
+		at := e.f.Clock.Now().Add(time.Hour)
+		e.sendTemplate(name, &at)
+		e.sendTemplate(name, nil)
+		e.settle(to)
+		doc := responseOf(e, supplier)
+		Expect(codeOf(doc)).To(Equal("I0"))
+		Expect(string(doc)).NotTo(ContainSubstring("<ra:"), "a cancellation carries no device payload")
+		e.run(2 * time.Hour)
+		Expect(ofKind(e.outbox(supplier), "response")).To(BeEmpty(), "the cancelled request must not run")
+		Expect(checkFails(e, c.check)).To(BeTrue(), "the cancelled request changed the device")
+		// The same body sent for execution now does change it: the body is read as it says.
+		now := e.f.Clock.Now()
+		e.sendTemplate(name, &now)
+		e.settle(to)
+		doc = responseOf(e, supplier)
+		Expect(string(doc)).To(ContainSubstring(`<ra:` + c.rsp + ` MessageSuccess="true"`))
+		c.check(e)
+		return
+	}
 	doc := e.runTemplate(name)
 	Expect(string(doc)).To(ContainSubstring(`<ra:` + c.rsp + ` MessageSuccess="true"`))
 	c.check(e)
+}
+
+// checkFails reports whether a device check does not hold (a failed expectation, or a panic on
+// state the update would have created).
+func checkFails(e *env, check func(*env)) (failed bool) {
+	defer func() {
+		if recover() != nil {
+			failed = true
+		}
+	}()
+	return len(InterceptGomegaFailures(func() { check(e) })) > 0
 }
 
 func elecTariff(e *env) *devices.Tariff       { return e.f.ByDevice(esme).ESME.Tariff() }

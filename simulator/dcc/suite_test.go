@@ -69,6 +69,7 @@ type envOptions struct {
 	consumers  bool
 	dataLimits dcc.DataLimits
 	fleet      func(*fleet.Spec) // edits the default fleet before it is built
+	config     func(*dcc.Config) // changes the DCC's configuration before it starts
 }
 
 func loadUsers() *users.Directory {
@@ -99,8 +100,12 @@ func newEnv(o envOptions) *env {
 	if o.ppcOpen {
 		Expect(lists.SetTestOpen("PPC-0001", true)).To(Succeed())
 	}
-	d, err := dcc.New(dcc.Config{Fleet: f, Catalogue: cat, Users: o.users, Keys: keys, Lists: lists, DataLimits: o.dataLimits,
-		Retry: dcc.Retry{Attempts: 3, First: 10 * time.Millisecond, Max: 50 * time.Millisecond}})
+	cfg := dcc.Config{Fleet: f, Catalogue: cat, Users: o.users, Keys: keys, Lists: lists, DataLimits: o.dataLimits,
+		Retry: dcc.Retry{Attempts: 3, First: 10 * time.Millisecond, Max: 50 * time.Millisecond}}
+	if o.config != nil {
+		o.config(&cfg)
+	}
+	d, err := dcc.New(cfg)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(d.Close)
 	e := &env{f: f, d: d, signers: map[devices.EUI64]*dsig.Signer{}, counter: 1000, keepDir: GinkgoT().TempDir()}
