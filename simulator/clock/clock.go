@@ -7,6 +7,7 @@
 package clock
 
 import (
+	"sync/atomic"
 	"context"
 	"sync"
 	"time"
@@ -98,6 +99,7 @@ type Clock struct {
 	seq     uint64
 	events  eventHeap
 	wake    chan struct{} // wall mode: a new event may be earlier than the one waited for
+	driven  atomic.Int32  // wall mode: goroutines running the clock (Run, RunUntil)
 	fired   uint64
 	wallT0  time.Time // wall mode: real instant that corresponds to virtT0
 	virtT0  int64
@@ -270,7 +272,14 @@ func (c *Clock) Run(ctx context.Context) error {
 	}
 }
 
+// Driven reports whether a goroutine is running the clock on the wall (Run or RunUntil in wall
+// mode). Other goroutines must then hand work that touches device state to it with Do; in virtual
+// mode the goroutine that advances the clock is the only one, and works directly.
+func (c *Clock) Driven() bool { return c.driven.Load() > 0 }
+
 func (c *Clock) runWall(ctx context.Context, limit int64) error {
+	c.driven.Add(1)
+	defer c.driven.Add(-1)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {

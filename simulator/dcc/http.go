@@ -109,11 +109,31 @@ func (d *DCC) Serve(path string, doc []byte) Answer {
 		stub := &duis.Request{Header: *pe.Header}
 		return d.answer(stub, path, now, fail(E100, "%v", err))
 	}
-	ctx, f := d.check(path, req, doc, now)
-	if f != nil {
-		return d.answer(req, path, now, f)
+	// Who is asking and whether they signed it depends on the document alone: it is checked here,
+	// on the caller's goroutine, so that signature checks run in parallel. The rest reads and
+	// changes the DCC's and the devices' state, on the clock's goroutine.
+	c, f := d.authenticate(path, req, doc)
+	return d.onClock(func(now time.Time) Answer {
+		if f == nil {
+			f = d.check(c, now)
+		}
+		if f != nil {
+			return d.answer(req, path, now, f)
+		}
+		return d.route(c, now)
+	})
+}
+
+// onClock runs f where device state may be touched: here when the caller drives the clock (a
+// virtual run, a test), else on the clock's goroutine (serve, on the wall clock), waiting for it.
+// It must not be called from a clock event when the clock is driven.
+func (d *DCC) onClock(f func(now time.Time) Answer) Answer {
+	if !d.clock.Driven() {
+		return f(d.clock.Now())
 	}
-	return d.route(ctx, now)
+	done := make(chan Answer, 1)
+	d.clock.Do(func(time.Time) { done <- f(d.clock.Now()) })
+	return <-done
 }
 
 // call is a request that passed the checks, with what they found.
@@ -150,85 +170,90 @@ func (d *DCC) checkSignature(c *call, req *duis.Request, doc []byte) *failure {
 	return nil
 }
 
-// check runs the pipeline's checks in the DCC's order. Each refusal names the check.
-func (d *DCC) check(path string, req *duis.Request, doc []byte, now time.Time) (*call, *failure) {
-	h := req.Header
+// authenticate is the pipeline's first check: the originator is a user of this environment and
+// signed the request with its registered certificate. It reads nothing that changes.
+func (d *DCC) authenticate(path string, req *duis.Request, doc []byte) (*call, *failure) {
 	c := &call{path: path, req: req, doc: doc}
-	// Who is asking, and did they sign it?
-	c.user = d.cfg.Users.Lookup(h.RequestID.Originator)
+	c.user = d.cfg.Users.Lookup(req.Header.RequestID.Originator)
 	if c.user == nil {
-		return nil, fail(E1, "originator %s is not a DCC User of this environment", h.RequestID.Originator)
+		return nil, fail(E1, "originator %s is not a DCC User of this environment", req.Header.RequestID.Originator)
 	}
 	if !d.cfg.Unsigned {
 		if f := d.checkSignature(c, req, doc); f != nil {
 			return nil, f
 		}
 	}
+	return c, nil
+}
+
+// check runs the rest of the pipeline's checks in the DCC's order. Each refusal names the check.
+func (d *DCC) check(c *call, now time.Time) *failure {
+	h, path := c.req.Header, c.path
 	// Replays: the counter rises strictly; a CV 5 reuses its CV 4's RequestID, once.
 	if h.CommandVariant == 5 {
 		t, f := d.takeTransform(h.RequestID)
 		if f != nil {
-			return nil, f
+			return f
 		}
 		c.transform = t
 	} else if f := d.acceptCounter(h.RequestID); f != nil {
-		return nil, f
+		return f
 	}
 	// Endpoint, command variant and SRV.
 	if h.CommandVariant == 9 {
-		return nil, fail(E12, "command variant 9 is internal to the DCC and never accepted from a User")
+		return fail(E12, "command variant 9 is internal to the DCC and never accepted from a User")
 	}
 	if !contains(endpointCVs[path], h.CommandVariant) {
-		return nil, fail(E13, "command variant %d is not taken at %s", h.CommandVariant, path)
+		return fail(E13, "command variant %d is not taken at %s", h.CommandVariant, path)
 	}
 	c.srv = srv.Lookup(h.ServiceReferenceVariant)
 	if c.srv == nil {
-		return nil, fail(E100, "unknown Service Reference Variant %s", h.ServiceReferenceVariant)
+		return fail(E100, "unknown Service Reference Variant %s", h.ServiceReferenceVariant)
 	}
 	if f := checkCommandVariant(c.srv, h.CommandVariant); f != nil {
-		return nil, f
+		return f
 	}
 	if !c.user.Eligible(c.srv) {
-		return nil, fail(E2, "%s (roles %v) may not send %s %s (eligible roles %v)", c.user.EUI, c.user.Roles, c.srv.Variant, c.srv.Name, c.srv.Roles)
+		return fail(E2, "%s (roles %v) may not send %s %s (eligible roles %v)", c.user.EUI, c.user.Roles, c.srv.Variant, c.srv.Name, c.srv.Roles)
 	}
 	if c.srv.NonDevice {
 		if a := c.srv.Applies(); !a.SMETS1 {
-			return nil, fail(E11, "%s does not apply to SMETS1: %s", c.srv.Variant, a.Note)
+			return fail(E11, "%s does not apply to SMETS1: %s", c.srv.Variant, a.Note)
 		}
-		return c, nil
+		return nil
 	}
 	// The device.
 	dev, ok := d.inv.Device(h.RequestID.Target)
 	if !ok {
-		return nil, fail(E19, "device %s is not in the inventory", h.RequestID.Target)
+		return fail(E19, "device %s is not in the inventory", h.RequestID.Target)
 	}
 	c.device = dev
 	if ok, why := c.srv.AppliesTo(dev.Kind); !ok {
-		return nil, fail(E11, "%s %s cannot be sent to %s (%s): %s", c.srv.Variant, c.srv.Name, dev.ID, dev.Kind, why)
+		return fail(E11, "%s %s cannot be sent to %s (%s): %s", c.srv.Variant, c.srv.Name, dev.ID, dev.Kind, why)
 	}
 	if dev.Model != nil {
 		if ok, code := dev.Model.Supports(c.srv.Variant); !ok {
-			return nil, fail(Code(code), "Device Model %s does not support %s (its profile)", dev.Model.ID, c.srv.Variant)
+			return fail(Code(code), "Device Model %s does not support %s (its profile)", dev.Model.ID, c.srv.Variant)
 		}
 	}
 	if !statusAllows(dev.Status, c.srv) {
-		return nil, fail(E5, "device %s is %s, which does not allow %s", dev.ID, dev.Status, c.srv.Variant)
+		return fail(E5, "device %s is %s, which does not allow %s", dev.ID, dev.Status, c.srv.Variant)
 	}
 	c.install, _ = d.inv.InstallationOf(dev.ID)
 	comb, err := d.inv.Combination(c.install.ID)
 	if err != nil {
-		return nil, fail(E19, "%v", err)
+		return fail(E19, "%v", err)
 	}
 	switch adm, id := d.lists.Admit(comb); adm {
 	case inventory.NotListed:
-		return nil, fail(E5, "the installation's product combination (%s) is on neither the EPC nor the PPC list", comb)
+		return fail(E5, "the installation's product combination (%s) is on neither the EPC nor the PPC list", comb)
 	case inventory.PendingOnly:
-		return nil, fail(E5, "the installation's product combination is pending (%s) and no PPC test of it is open", id)
+		return fail(E5, "the installation's product combination is pending (%s) and no PPC test of it is open", id)
 	}
 	if f := d.authorised(c); f != nil {
-		return nil, f
+		return f
 	}
-	return c, nil
+	return nil
 }
 
 func sameCert(a, b *x509.Certificate) bool {
