@@ -265,7 +265,7 @@ type Config struct {
 }
 
 // Alert returns the behaviour configured for an event code.
-func (c *Config) Alert(code AlertCode) AlertBehaviour {
+func (c Config) Alert(code AlertCode) AlertBehaviour {
 	if b, ok := c.alerts[code]; ok {
 		return b
 	}
@@ -273,7 +273,7 @@ func (c *Config) Alert(code AlertCode) AlertBehaviour {
 }
 
 // Alerts returns the codes whose behaviour was configured, with their behaviour.
-func (c *Config) Alerts() map[AlertCode]AlertBehaviour {
+func (c Config) Alerts() map[AlertCode]AlertBehaviour {
 	out := make(map[AlertCode]AlertBehaviour, len(c.alerts))
 	for k, v := range c.alerts {
 		out[k] = v
