@@ -260,8 +260,10 @@ type Config struct {
 	// Gas.
 	Flow GasFlow
 
-	alerts  map[AlertCode]AlertBehaviour // codes configured; others behave as AlertEverything
-	billGen uint32                       // generation of the planned billing event
+	alerts   map[AlertCode]AlertBehaviour // codes configured; others behave as AlertEverything
+	billGen  uint32                       // generation of the planned billing event
+	loadGen  uint32                       // generation of the load limit checks (loadlimit.go)
+	blockGen uint32                       // generation of the daily block counter resets
 }
 
 // Alert returns the behaviour configured for an event code.
@@ -389,8 +391,9 @@ func (m *meter) SetBillingCalendar(now time.Time, c BillingCalendar) error {
 func (m *meter) SetSupplyTamperState(locked bool) { m.meterConfig().SupplyTamperLocked = locked }
 
 // SetConfig applies fn to the meter's configuration, for the settings that change no behaviour
-// smetsim models beyond what the meter reports (voltage thresholds, power thresholds, load
-// limiting, maximum demand, RMS counters, export MPAN, gas flow).
+// smetsim models beyond what the meter reports (voltage thresholds, power thresholds, maximum
+// demand, RMS counters, export MPAN, gas flow). Load limiting, the daily block reset and the
+// billing calendar have setters of their own, which plan what they change.
 func (m *meter) SetConfig(fn func(c *Config)) { fn(m.meterConfig()) }
 
 // ImportMPAN returns the ESME's (primary) import MPAN.

@@ -470,7 +470,8 @@ type loadLimitBody struct {
 	SupplyState string `xml:"LoadLimitSupplyState"`
 }
 
-// updateLoadLimiting is 6.4.1. smetsim keeps the settings; it does not yet act on them.
+// updateLoadLimiting is 6.4.1: the ESME counts, and if asked disables the supply, when its
+// demand stays above the threshold (devices/loadlimit.go).
 func updateLoadLimiting(j *job, now time.Time) ([]byte, *failure) {
 	const root = "UpdateDeviceConfigurationLoadLimitingGeneralSettings"
 	var b loadLimitBody
@@ -495,16 +496,13 @@ func updateLoadLimiting(j *job, now time.Time) ([]byte, *failure) {
 	default:
 		return nil, fail(E100, "%s/LoadLimitSupplyState: %q is not Disable or Unchanged", root, b.SupplyState)
 	}
-	j.p.ESME.SetConfig(func(c *devices.Config) {
-		l.Counter = c.LoadLimit.Counter
-		c.LoadLimit = l
-	})
+	j.p.ESME.SetLoadLimit(now, l)
 	return finish(success("UpdateDeviceConfigurationLoadLimitingGeneralSettingsRsp").End())
 }
 
 // resetLoadLimitCounter is 6.4.2.
 func resetLoadLimitCounter(j *job, now time.Time) ([]byte, *failure) {
-	j.p.ESME.SetConfig(func(c *devices.Config) { c.LoadLimit.Counter = 0 })
+	j.p.ESME.ResetLoadLimitCounter()
 	return finish(success("UpdateDeviceConfigurationLoadLimitingCounterResetRsp").End())
 }
 
@@ -925,8 +923,8 @@ func setTamperState(j *job, now time.Time) ([]byte, *failure) {
 	return finish(success("SetElectricitySupplyTamperStateRsp").End())
 }
 
-// setDailyBlockReset is 6.26. smetsim keeps the setting; block counters reset with the billing
-// calendar either way (the daily reset is not modelled yet).
+// setDailyBlockReset is 6.26: with it set, the ESME's block counters (and the consumption its
+// block prices go by) start again every local midnight, not only at billing.
 func setDailyBlockReset(j *job, now time.Time) ([]byte, *failure) {
 	var b struct {
 		Reset string `xml:"DailyTariffBlockCounterMatrixReset"`
@@ -938,6 +936,6 @@ func setDailyBlockReset(j *job, now time.Time) ([]byte, *failure) {
 	if err != nil {
 		return nil, fail(E100, "UpdateDeviceConfigurationDailyResettingOfTariffBlockCounterMatrix/DailyTariffBlockCounterMatrixReset: %q is not a boolean", b.Reset)
 	}
-	j.p.ESME.SetConfig(func(c *devices.Config) { c.DailyBlockReset = on })
+	j.p.ESME.SetDailyBlockReset(now, on)
 	return finish(success("UpdateDeviceConfigurationDailyResettingOfTariffBlockCounterMatrixRsp").End())
 }

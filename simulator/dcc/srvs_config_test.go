@@ -215,6 +215,44 @@ var _ = Describe("6.x configuration SRVs", func() {
 			Expect(e.f.ByDevice(esme).ESME.Configuration().LoadLimit.PowerThreshold).To(Equal(uint32(6900)))
 		})
 
+		It("6.4.1 load limiting disables the supply when demand stays above the threshold, then arms it", func() {
+			e.critical(supplier, esme, "6.4.1", "<sr:UpdateDeviceConfigurationLoadLimitingGeneralSettings><sr:LoadLimitPeriod>300</sr:LoadLimitPeriod><sr:LoadLimitPowerThreshold>1</sr:LoadLimitPowerThreshold><sr:LoadLimitRestorationPeriod>60</sr:LoadLimitRestorationPeriod><sr:LoadLimitSupplyState>Disable</sr:LoadLimitSupplyState></sr:UpdateDeviceConfigurationLoadLimitingGeneralSettings>")
+			e.ok(supplier, time.Minute, "UpdateDeviceConfigurationLoadLimitingGeneralSettingsRsp")
+			d := e.f.ByDevice(esme).ESME
+			Expect(d.Supply()).To(Equal(devices.SupplyEnabled))
+			e.run(4 * time.Minute) // the first check falls five minutes into the half hour
+			Expect(d.Supply()).To(Equal(devices.SupplyDisabled))
+			Expect(d.Configuration().LoadLimit.Counter).To(Equal(uint32(1)))
+			e.run(time.Minute)
+			Expect(d.Supply()).To(Equal(devices.SupplyArmed))
+			e.run(time.Hour)
+			Expect(d.Configuration().LoadLimit.Counter).To(Equal(uint32(1))) // an armed supply draws nothing
+		})
+
+		It("6.4.1 with a threshold above the demand leaves the supply alone", func() {
+			e.critical(supplier, esme, "6.4.1", "<sr:UpdateDeviceConfigurationLoadLimitingGeneralSettings><sr:LoadLimitPeriod>60</sr:LoadLimitPeriod><sr:LoadLimitPowerThreshold>100000</sr:LoadLimitPowerThreshold><sr:LoadLimitRestorationPeriod>60</sr:LoadLimitRestorationPeriod><sr:LoadLimitSupplyState>Disable</sr:LoadLimitSupplyState></sr:UpdateDeviceConfigurationLoadLimitingGeneralSettings>")
+			e.ok(supplier, time.Minute, "UpdateDeviceConfigurationLoadLimitingGeneralSettingsRsp")
+			e.run(6 * time.Hour)
+			d := e.f.ByDevice(esme).ESME
+			Expect(d.Supply()).To(Equal(devices.SupplyEnabled))
+			Expect(d.Configuration().LoadLimit.Counter).To(BeZero())
+		})
+
+		It("6.26 daily block reset starts the block counters again at local midnight", func() {
+			e.critical(supplier, esme, "6.26", "<sr:UpdateDeviceConfigurationDailyResettingOfTariffBlockCounterMatrix><sr:DailyTariffBlockCounterMatrixReset>true</sr:DailyTariffBlockCounterMatrixReset></sr:UpdateDeviceConfigurationDailyResettingOfTariffBlockCounterMatrix>")
+			e.ok(supplier, time.Minute, "UpdateDeviceConfigurationDailyResettingOfTariffBlockCounterMatrixRsp")
+			midnight := time.Date(2026, 3, 28, 0, 0, 0, 0, devices.London)
+			e.run(midnight.Add(70 * time.Minute).Sub(e.f.Clock.Now()))
+			d := e.f.ByDevice(esme).ESME
+			now := e.f.Clock.Now()
+			a, err := d.RegisterAt(now, midnight)
+			Expect(err).NotTo(HaveOccurred())
+			b, err := d.RegisterAt(now, midnight.Add(time.Hour))
+			Expect(err).NotTo(HaveOccurred())
+			blocks := d.BlockCounters(now)
+			Expect(blocks[0] + blocks[1] + blocks[2] + blocks[3]).To(Equal(b - a))
+		})
+
 		It("6.18.1 sets the maximum demand period and 6.18.2 resets the registers it names", func() {
 			e.send(distrib, esme, "6.18.1", "<sr:SetMaximumDemandConfigurableTimePeriod><sr:MaximumDemandTimePeriodSchedule><sr:StartTime>17:00:00.00Z</sr:StartTime><sr:EndTime>22:00:00.00Z</sr:EndTime></sr:MaximumDemandTimePeriodSchedule></sr:SetMaximumDemandConfigurableTimePeriod>")
 			e.ok(distrib, time.Minute, "SetMaximumDemandConfigurableTimePeriodRsp")
