@@ -10,7 +10,9 @@ import (
 )
 
 var _ = Describe("Billing calendars", func() {
-	london := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, devices.London) }
+	london := func(y int, m time.Month, d, h, min int) time.Time {
+		return time.Date(y, m, d, h, min, 0, 0, devices.London)
+	}
 	DescribeTable("the next billing instant",
 		func(c devices.BillingCalendar, after, want time.Time) {
 			Expect(c.Validate()).To(Succeed())
