@@ -41,6 +41,20 @@ func init() {
 		"6.26":   {exec: setDailyBlockReset},
 		"6.27":   {exec: resetRMSCounters},
 	})
+	// The GBCS use cases behind the critical ones, whose message codes head their pre-commands
+	// (facts from the GBCS service-request/use-case table; the "all periodicities" billing
+	// calendar use cases, since DUIS 5.4 calendars may be of any periodicity).
+	for k, code := range map[messageKey]uint16{
+		{"6.4.1", devices.KindESME}: 0x0043, // ECS28a Set Load Limit Configurations - General Settings
+		{"6.6", devices.KindGSME}:   0x007C, // GCS23 Set CV and Conversion Factor Value(s) on the GSME
+		{"6.7", devices.KindGSME}:   0x007D, // GCS24 Set Uncontrolled Gas Flow Rate and Supply Tamper State
+		{"6.8", devices.KindESME}:   0x00D7, // ECS30a Set Billing Calendar on the ESME - all periodicities
+		{"6.8", devices.KindGSME}:   0x00D8, // GCS25a Set Billing Calendar on the GSME - all periodicities
+		{"6.25", devices.KindESME}:  0x0068, // ECS81 Set Supply Tamper State on ESME
+		{"6.26", devices.KindESME}:  0x00DB, // ECS48 Configure daily resetting of Tariff Block Counter Matrix
+	} {
+		messageCodes[k] = code
+	}
 }
 
 // bodyError is a queue function's refusal of a request body: the job fails with its code (E100

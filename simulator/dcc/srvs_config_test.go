@@ -465,6 +465,19 @@ var _ = Describe("6.x configuration SRVs", func() {
 		})
 	})
 
+	DescribeTable("critical requests become pre-commands headed by their GBCS use case's message code",
+		func(variant string, to devices.EUI64, body string, code uint16) {
+			ans := e.serve(transform, e.request(supplier, to, 4, variant, body))
+			Expect(ans.Code).To(Equal(dcc.I0), ans.Reason)
+			pre := preCommandOf(ans.Body)
+			Expect(uint16(pre[31])<<8 | uint16(pre[32])).To(Equal(code))
+		},
+		Entry("6.4.1 ECS28a", "6.4.1", esme, "<sr:UpdateDeviceConfigurationLoadLimitingGeneralSettings><sr:LoadLimitPeriod>1</sr:LoadLimitPeriod><sr:LoadLimitPowerThreshold>1</sr:LoadLimitPowerThreshold><sr:LoadLimitRestorationPeriod>1</sr:LoadLimitRestorationPeriod><sr:LoadLimitSupplyState>Unchanged</sr:LoadLimitSupplyState></sr:UpdateDeviceConfigurationLoadLimitingGeneralSettings>", uint16(0x0043)),
+		Entry("6.6 GCS23", "6.6", gsme, "<sr:UpdateDeviceConfigurationGasConversion><sr:CalorificValue>40.1</sr:CalorificValue><sr:ConversionFactor>1.02264</sr:ConversionFactor></sr:UpdateDeviceConfigurationGasConversion>", uint16(0x007C)),
+		Entry("6.8 ECS30a", "6.8", esme, "<sr:UpdateDeviceConfigurationBillingCalendar><sr:ElectricityBillingCalendar><sr:BillingTime>00:00:00</sr:BillingTime><sr:Daily/></sr:ElectricityBillingCalendar></sr:UpdateDeviceConfigurationBillingCalendar>", uint16(0x00D7)),
+		Entry("6.25 ECS81", "6.25", esme, "<sr:SetElectricitySupplyTamperState><sr:SupplyTamperState>Locked</sr:SupplyTamperState></sr:SetElectricitySupplyTamperState>", uint16(0x0068)),
+	)
+
 	Describe("bodies that do not fit their SRV", func() {
 		DescribeTable("are refused with the field named",
 			func(from, to devices.EUI64, variant, body string, crit bool, code dcc.Code, reason string) {
