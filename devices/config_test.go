@@ -46,3 +46,45 @@ var _ = Describe("Billing calendars", func() {
 		Entry("gas without a start", devices.BillingCalendar{Gas: true}, "needs a start"),
 	)
 })
+
+var _ = Describe("Meter configuration", func() {
+	It("keeps the maximum half-hourly demand since a reset, and within a daily window", func() {
+		p := newPremises(premisesOptions{})
+		p.run(48 * time.Hour)
+		now := p.now()
+		from := devices.SlotOf(now) - 96
+		prof, err := p.esme.Profile(now, from, 96)
+		Expect(err).NotTo(HaveOccurred())
+		var best, bestEvening uint64
+		for i, u := range prof[:95] {
+			best = max(best, 2*u)
+			if h := (from + devices.Slot(i)).Start().UTC().Hour(); h >= 17 && h < 22 {
+				bestEvening = max(bestEvening, 2*u)
+			}
+		}
+		w, at := p.esme.MaxDemand(now, from.Start(), nil)
+		Expect(w).To(Equal(best))
+		Expect(at).NotTo(BeZero())
+		w, at = p.esme.MaxDemand(now, from.Start(), &devices.MaxDemandPeriod{Start: 17 * time.Hour, End: 22 * time.Hour})
+		Expect(w).To(Equal(bestEvening))
+		Expect(at.UTC().Hour()).To(BeNumerically(">=", 17))
+		Expect(at.UTC().Hour()).To(BeNumerically("<", 22))
+	})
+
+	It("takes gas settings through the GPF at the GSME's next wake-up", func() {
+		p := newPremises(premisesOptions{})
+		p.run(time.Hour) // the GSME has woken
+		Expect(p.gpf.QueueGasConversion(p.now(), 40_100, 1_012_340)).To(Succeed())
+		Expect(p.gpf.QueueMPRN(p.now(), "9876543210")).To(Succeed())
+		Expect(p.gpf.QueueAlertBehaviours(p.now(), []devices.AlertSetting{{Code: devices.AlertLowCredit, Mask: devices.AlertWAN, Value: 0}})).To(Succeed())
+		Expect(p.gpf.Queued()).To(Equal(3))
+		cv, _ := p.gsme.GasConversion()
+		Expect(cv).NotTo(Equal(uint32(40_100)))
+		p.runUntil(p.gsme.NextWake().Add(10 * time.Second))
+		Expect(p.gpf.Queued()).To(BeZero())
+		cv, cf := p.gsme.GasConversion()
+		Expect([]uint32{cv, cf}).To(Equal([]uint32{40_100, 1_012_340}))
+		Expect(p.gsme.MPRN()).To(Equal("9876543210"))
+		Expect(p.gsme.Configuration().Alert(devices.AlertLowCredit)).To(Equal(devices.AlertEverything &^ devices.AlertWAN))
+	})
+})
