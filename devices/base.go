@@ -90,6 +90,7 @@ type base struct {
 	net      *han.Network
 	short    uint16
 	seq      uint8 // ZCL transaction sequence number
+	conf     *Config
 }
 
 // EUI returns the device's Device ID.
@@ -125,13 +126,16 @@ func (b *base) record(now time.Time, code AlertCode, value int64, raise bool) {
 		b.logs = &logs{}
 	}
 	e := LogEntry{Time: b.DeviceTime(now), Code: code, Value: value}
+	behaviour := b.alertBehaviour(code) // as 6.22 Configure Alert Behaviour set it
 	switch code {
 	case AlertUTRNNotAuthentic, AlertDuplicateUTRN, AlertFirmwareVerified, AlertFirmwareChanged:
 		b.logs.security.add(e)
 	default:
-		b.logs.event.add(e)
+		if behaviour&AlertLog != 0 {
+			b.logs.event.add(e)
+		}
 	}
-	if raise {
+	if raise && behaviour&AlertWAN != 0 {
 		b.env.alert(Alert{Time: e.Time, Device: b.eui, Kind: b.model.Kind, Code: code, Detail: fmt.Sprint(value)})
 	}
 }

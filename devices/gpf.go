@@ -158,6 +158,8 @@ func (p *GPF) HANReceive(now time.Time, m *han.Message) {
 		if fromGSME {
 			p.answered(now, h.Sequence, c)
 		}
+	case *zcl.WriteAttributesResponse:
+		// The GSME's answer to configuration written through the GPF (gasconfig.go).
 	case *zcl.ReadAttributesResponse:
 	default:
 		p.replyStatus(now, m, h, zcl.StatusUnsupClusterCommand)

@@ -186,6 +186,8 @@ func (g *GSME) HANReceive(now time.Time, m *han.Message) {
 		g.answerTopUp(now, m, h, c)
 	case *zcl.SelectAvailableEmergencyCredit:
 		g.answerEmergencyCredit(now, m, h)
+	case *zcl.WriteAttributes:
+		g.writeAttributes(now, m, h, c) // gasconfig.go
 	case *zcl.DefaultResponse:
 	default:
 		g.replyStatus(now, m, h, zcl.StatusUnsupClusterCommand)

@@ -677,13 +677,10 @@ func (m *meter) onFriendlyEnd(now time.Time, gen uint32) {
 	m.plan(now)
 }
 
+// scheduleBilling plans the next billing event from the meter's billing calendar (config.go).
 func (m *meter) scheduleBilling(now time.Time) {
-	l := now.In(London)
-	next := time.Date(l.Year(), l.Month(), int(m.billDay), 0, 0, 0, 0, London)
-	if !next.After(now) {
-		next = time.Date(l.Year(), l.Month()+1, int(m.billDay), 0, 0, 0, 0, London)
-	}
-	m.env.Sched.At(next, m.h, eventArg(evBilling, 0))
+	next, gen := m.nextBilling(now)
+	m.env.Sched.At(next, m.h, eventArg(evBilling, gen))
 }
 
 // onBilling logs the billing data at local midnight of the billing day and starts a new period.
@@ -744,7 +741,9 @@ func (m *meter) fire(now time.Time, kind int, gen uint32) bool {
 	case evFriendlyEnd:
 		m.onFriendlyEnd(now, gen)
 	case evBilling:
-		m.onBilling(now)
+		if m.billingCurrent(gen) { // a calendar changed since is planned afresh
+			m.onBilling(now)
+		}
 	case evFirmware:
 		m.activate(now, gen)
 	default:

@@ -54,35 +54,18 @@ type MaxDemand struct {
 	LastReset time.Time
 }
 
-// LoadLimit is an ESME's load-limiting configuration and counter.
-type LoadLimit struct {
-	Period      uint32 // seconds the threshold must be exceeded for
-	Threshold   uint32 // W; 0 disables load limiting
-	Restoration uint32 // seconds
-	Disable     bool   // disable the supply when the limit is exceeded (else unchanged)
-	Counter     uint32 // half hours in which the average power exceeded the threshold
-}
-
 // readState is the meter's read-side state.
 type readState struct {
 	prepayDaily  []PrepaymentSnapshot
 	changes      []ChangeEntry
 	credits      []AmountEntry
 	debtPayments []AmountEntry
-	maxDemand    MaxDemand
-	// The configurable-period maximum demand covers the local minutes [mdStart, mdEnd) of each day.
-	mdStart, mdEnd uint16
-	mdPeriod       MaxDemand
-	loadLimit      LoadLimit
 }
 
-// DefaultMaxDemandPeriod is the configurable maximum demand period a meter starts with: 16:00 to
-// 19:00 UK local time, the evening peak. The value SMETS1 meters ship with is not public; this is
-// smetsim's assumption until 6.18.1 sets another.
-const (
-	defaultMDStart = 16 * 60
-	defaultMDEnd   = 19 * 60
-)
+// defaultMaxDemandPeriod is the configurable maximum demand period a meter starts with, until
+// 6.18.1 sets another: 16:00 to 19:00, the evening peak, written as DUIS writes times of day. The
+// value SMETS1 meters ship with is not public; this is smetsim's assumption.
+var defaultMaxDemandPeriod = MaxDemandPeriod{Start: 16 * time.Hour, End: 19 * time.Hour}
 
 func appendCapped[T any](s []T, v T, n int) []T {
 	if len(s) == n {
@@ -98,21 +81,6 @@ func (m *meter) settledSlot(k Slot, units uint64, lastOfDay bool) {
 	r := &m.reads
 	_, end := slotSpan(k)
 	at := time.Unix(end, 0).UTC()
-	if m.load.Commodity == Electricity {
-		w := units * 2 // Wh over half an hour → average W
-		if w > r.maxDemand.Value {
-			r.maxDemand.Value, r.maxDemand.At = w, at
-		}
-		if r.mdStart == 0 && r.mdEnd == 0 {
-			r.mdStart, r.mdEnd = defaultMDStart, defaultMDEnd
-		}
-		if mn := LocalMinuteOfDay(k.Start()); mn >= int(r.mdStart) && mn < int(r.mdEnd) && w > r.mdPeriod.Value {
-			r.mdPeriod.Value, r.mdPeriod.At = w, at
-		}
-		if th := r.loadLimit.Threshold; th > 0 && w > uint64(th) {
-			r.loadLimit.Counter++
-		}
-	}
 	if lastOfDay && m.mode == PrepaymentMode && m.prepay != nil {
 		r.prepayDaily = appendCapped(r.prepayDaily, m.prepaySnapshot(at), maxDailyLog)
 	}
@@ -232,29 +200,33 @@ func (m *meter) ProfileBetween(now, from, to time.Time, limit int) []ProfileEntr
 	return out
 }
 
-// MaxDemandImport returns the maximum demand register and the configurable-period one with its
-// period (local minutes from, to).
+// MaxDemandImport returns the maximum demand register and the configurable-period one, each
+// since its last reset (6.18.2), with the period's window (6.18.1) as minutes after midnight. A
+// register's time is the end of its half hour.
 func (m *meter) MaxDemandImport(now time.Time) (all, period MaxDemand, from, to uint16) {
-	m.catchUp(now)
-	r := &m.reads
-	if r.mdStart == 0 && r.mdEnd == 0 {
-		r.mdStart, r.mdEnd = defaultMDStart, defaultMDEnd
+	c := m.meterConfig()
+	w := c.MaxDemand
+	if w == (MaxDemandPeriod{}) {
+		w = defaultMaxDemandPeriod
 	}
-	return r.maxDemand, r.mdPeriod, r.mdStart, r.mdEnd
+	register := func(since time.Time, window *MaxDemandPeriod) MaxDemand {
+		d := MaxDemand{LastReset: since}
+		var at time.Time
+		d.Value, at = m.MaxDemand(now, since, window)
+		if !at.IsZero() {
+			d.At = at.Add(30 * time.Minute).UTC()
+		}
+		return d
+	}
+	return register(c.MaxDemandImportReset, nil), register(c.MaxDemandPeriodReset, &w),
+		uint16(w.Start / time.Minute), uint16(w.End / time.Minute)
 }
 
-// LoadLimit returns the load-limiting configuration and counter. smetsim's meters start with
-// load limiting off (threshold 0) until 6.4.1 configures it.
+// LoadLimit returns the load limiting settings and counter (6.4.1 sets them, 6.4.2 resets the
+// counter). Meters start with load limiting off (threshold 0).
 func (m *meter) LoadLimit(now time.Time) LoadLimit {
 	m.catchUp(now)
-	return m.reads.loadLimit
-}
-
-// SetLoadLimit configures load limiting, as 6.4.1 does; the counter is kept.
-func (m *meter) SetLoadLimit(now time.Time, l LoadLimit) {
-	m.catchUp(now)
-	l.Counter = m.reads.loadLimit.Counter
-	m.reads.loadLimit = l
+	return m.meterConfig().LoadLimit
 }
 
 // ActiveTier returns the TOU tier (0-based) and block in force at now.

@@ -61,14 +61,7 @@ func (d DateSpec) Matches(t time.Time) bool {
 			return false
 		}
 	}
-	return d.Weekday == 0 || int(d.Weekday) == isoWeekday(l.Weekday())
-}
-
-func isoWeekday(w time.Weekday) int {
-	if w == time.Sunday {
-		return 7
-	}
-	return int(w)
+	return d.Weekday == 0 || int(d.Weekday) == isoWeekday(l)
 }
 
 // TariffSeason makes a week profile current from its start date until the next season starts.
@@ -198,7 +191,7 @@ func (c *TariffCalendar) DayProfileOn(t time.Time) []TariffSwitch {
 	if best == nil {
 		return nil
 	}
-	return c.Days[c.Weeks[best.Week][isoWeekday(t.In(London).Weekday())-1]]
+	return c.Days[c.Weeks[best.Week][isoWeekday(t.In(London))-1]]
 }
 
 // ActionAt returns the action in force at instant at. Before the day's first switch the last

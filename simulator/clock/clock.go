@@ -7,9 +7,9 @@
 package clock
 
 import (
-	"sync/atomic"
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/smetsim/smetsim/devices/sched"

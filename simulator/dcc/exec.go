@@ -51,7 +51,7 @@ func (j *job) start(now time.Time) {
 	if impl.viaGSME && c.device.Kind == devices.KindGSME {
 		// The command travels to the GSME through its GPF's queue when it next wakes.
 		if err := impl.queue(j, now); err != nil {
-			j.fail(now, E20, err.Error())
+			j.failQueue(now, err) // srvs_config.go: a body the SRV cannot take is E100, a full queue E20
 			return
 		}
 		j.awaitWake(now, j.p.GSME.NextWake())

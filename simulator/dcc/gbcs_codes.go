@@ -96,8 +96,9 @@ var gbcsUseCases = map[messageKey]gbcsUseCase{
 	{"6.5", devices.KindESME}:    {0x0045, "ECS29a Set Voltage Configurations on ESME"},
 	{"6.6", devices.KindGSME}:    {0x007C, "GCS23 Set CV and Conversion Factor Value(s) on the GSME"},
 	{"6.7", devices.KindGSME}:    {0x007D, "GCS24 Set Uncontrolled Gas Flow Rate and Supply Tamper State on the GSME"},
-	{"6.8", devices.KindESME}:    {0x0046, "ECS30 Set Billing Calendar on the ESME"},
-	{"6.8", devices.KindGSME}:    {0x007E, "GCS25 Set Billing Calendar on the GSME"},
+	// DUIS 5.4 billing calendars may be of any periodicity: the "all periodicities" use cases.
+	{"6.8", devices.KindESME}:    {0x00D7, "ECS30a Set Billing Calendar on the ESME - all periodicities"},
+	{"6.8", devices.KindGSME}:    {0x00D8, "GCS25a Set Billing Calendar on the GSME - all periodicities"},
 	{"6.11", devices.KindESME}:   {0x0062, "ECS70 Set Clock on ESME"},
 	{"6.11", devices.KindGSME}:   {0x007F, "GCS28 Set Clock on GSME"},
 	{"6.12", devices.KindESME}:   {0x0047, "ECS34 Set Instantaneous Power Threshold Configuration"},

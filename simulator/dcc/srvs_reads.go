@@ -746,12 +746,12 @@ func readPrepaymentDailyLog(j *job, now time.Time) ([]byte, *failure) {
 func readLoadLimitData(j *job, now time.Time) ([]byte, *failure) {
 	l := j.p.ESME.LoadLimit(now)
 	state := "Unchanged"
-	if l.Disable {
+	if l.DisableSupply {
 		state = "Disable"
 	}
 	m := success("ReadLoadLimitDataRsp").Leaf("LoadLimitCounterValue", itoa(uint64(l.Counter))).
-		Leaf("LoadLimitPowerThreshold", itoa(uint64(l.Threshold))).Leaf("LoadLimitPeriod", itoa(uint64(l.Period))).
-		Leaf("LoadLimitRestorationPeriod", itoa(uint64(l.Restoration))).Leaf("LoadLimitSupplyState", state)
+		Leaf("LoadLimitPowerThreshold", itoa(uint64(l.PowerThreshold))).Leaf("LoadLimitPeriod", itoa(uint64(l.Period))).
+		Leaf("LoadLimitRestorationPeriod", itoa(uint64(l.RestorationPeriod))).Leaf("LoadLimitSupplyState", state)
 	return finish(m.End())
 }
 
