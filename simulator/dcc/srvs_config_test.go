@@ -16,8 +16,6 @@ import (
 	"github.com/smetsim/smetsim/simulator/users"
 )
 
-var transporter = eui("90-B3-D5-1F-30-03-00-00")
-
 // gasRead is long enough for a read addressed to a GSME to be answered: the S1SP answers from the
 // GPF, after the GSME model's response time.
 const gasRead = 32 * time.Minute
