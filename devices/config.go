@@ -358,13 +358,24 @@ func (m *meter) meterConfig() *Config {
 }
 
 // nextBilling is the meter's next billing instant after now and the generation its event carries.
+// A meter whose configuration was never changed keeps none (it costs memory on every meter of a
+// fleet): its billing follows the default calendar, computed when needed.
 func (m *meter) nextBilling(now time.Time) (time.Time, uint32) {
-	c := m.meterConfig()
-	return c.Billing.Next(now), c.billGen
+	if m.conf == nil {
+		c := defaultConfig(m.billDay, time.Unix(m.horizon, 0))
+		c.Billing.Gas = m.load.Commodity == Gas
+		return c.Billing.Next(now), 0
+	}
+	return m.conf.Billing.Next(now), m.conf.billGen
 }
 
 // billingCurrent reports whether a billing event of generation gen is still the planned one.
-func (m *meter) billingCurrent(gen uint32) bool { return gen == m.meterConfig().billGen }
+func (m *meter) billingCurrent(gen uint32) bool {
+	if m.conf == nil {
+		return gen == 0
+	}
+	return gen == m.conf.billGen
+}
 
 // Configuration returns a copy of the meter's configuration.
 func (m *meter) Configuration() Config { return m.meterConfig().copy() }

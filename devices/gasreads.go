@@ -51,66 +51,129 @@ type gasTariff struct {
 
 const gasReportChunk = 8 // attribute records per frame: 8 × 9 bytes fits a HAN frame
 
-// reportReads sends the GSME's read-side attributes to the GPF (called at each wake-up).
+// gasSent is what a GSME last reported of its read-side attributes, as hashes, so that a wake-up
+// sends only what changed: the TOU and block registers when they moved, the tariff and the
+// prepayment settings and top-up log when they changed or on the first wake-up of a local day
+// (which is when the GPF takes its daily prepayment snapshot).
+type gasSent struct {
+	registers, tariff, prepay uint64
+	day                       int32 // local day of the last prepayment report, days since 1970
+	any                       bool
+}
+
+// reportReads sends the GSME's read-side attributes to the GPF (called at each wake-up). Every
+// Metering frame leads with the register, as the GSME's own report does, so each stands alone.
 func (g *GSME) reportReads(now time.Time) {
 	g.catchUp(now)
-	var recs []zcl.AttributeRecord
-	add := func(id uint16, v zcl.Value) { recs = append(recs, zcl.AttributeRecord{ID: id, Value: v}) }
-	// lead, when set, starts every frame: a Metering report always leads with the register, as
-	// the GSME's own report does, so each frame stands on its own.
-	var lead []zcl.AttributeRecord
-	flush := func(cluster uint16) {
-		for len(recs) > 0 {
-			n := min(len(recs), gasReportChunk-len(lead))
-			rep := &g.env.io.rep
-			rep.Records = append(append(rep.Records[:0], lead...), recs[:n]...)
-			_ = g.request(now, g.gpf, cluster, zcl.ServerToClient, rep)
-			recs = recs[n:]
+	io := &g.env.io
+	recs := io.recs[:0]
+	first := !g.sent.any
+	g.sent.any = true
+
+	var h uint64
+	for i := range MaxTiers {
+		h = Mix(h, g.tiers[i])
+	}
+	for b := range MaxBlocks {
+		h = Mix(h, g.blocks[b])
+	}
+	lead := zcl.AttributeRecord{ID: zcl.AttrMeteringCurrentSummationDelivered, Value: zcl.Uint(zcl.TypeUint48, g.Register(now)&(1<<48-1))}
+	if first || h != g.sent.registers {
+		g.sent.registers = h
+		for i := range MaxTiers {
+			recs = append(recs, zcl.AttributeRecord{ID: zcl.MeteringTierSummationDelivered(i + 1), Value: zcl.Uint(zcl.TypeUint48, g.tiers[i]&(1<<48-1))})
 		}
-		lead = nil
+		for b := range MaxBlocks {
+			recs = append(recs, zcl.AttributeRecord{ID: zcl.MeteringBlockSummationDelivered(0, b+1), Value: zcl.Uint(zcl.TypeUint48, g.blocks[b]&(1<<48-1))})
+		}
 	}
-	lead = []zcl.AttributeRecord{{ID: zcl.AttrMeteringCurrentSummationDelivered, Value: zcl.Uint(zcl.TypeUint48, g.Register(now)&(1<<48-1))}}
-	for i := 0; i < MaxTiers; i++ {
-		add(zcl.MeteringTierSummationDelivered(i+1), zcl.Uint(zcl.TypeUint48, g.tiers[i]&(1<<48-1)))
-	}
-	for b := 0; b < MaxBlocks; b++ {
-		add(zcl.MeteringBlockSummationDelivered(0, b+1), zcl.Uint(zcl.TypeUint48, g.blocks[b]&(1<<48-1)))
-	}
-	add(zcl.AttrMeteringCurrentDayConsumptionDelivered, zcl.Uint(zcl.TypeUint24, min(g.consumptionSince(now, LocalDayStart(now)), 0xFFFFFF)))
-	flush(zcl.ClusterMetering)
+	recs = append(recs, zcl.AttributeRecord{ID: zcl.AttrMeteringCurrentDayConsumptionDelivered,
+		Value: zcl.Uint(zcl.TypeUint24, min(g.consumptionSince(now, LocalDayStart(now)), 0xFFFFFF))})
+	recs = g.sendReads(now, zcl.ClusterMetering, &lead, recs)
 
 	t := g.tariff
-	add(zcl.AttrPriceStandingCharge, zcl.Uint(zcl.TypeUint32, uint64(t.StandingCharge)))
-	for i, th := range t.BlockThresholds {
-		add(zcl.PriceBlockThreshold(i+1), zcl.Uint(zcl.TypeUint48, uint64(th)*1000))
+	h = Mix(0, uint64(t.StandingCharge))
+	for _, th := range t.BlockThresholds {
+		h = Mix(h, uint64(th))
 	}
-	for b := 0; b < MaxBlocks; b++ {
-		add(priceNoTierBlock(b+1), zcl.Uint(zcl.TypeUint32, uint64(t.BlockPrices[b])))
+	for b := range MaxBlocks {
+		h = Mix(h, uint64(t.BlockPrices[b]))
 	}
-	for i := 0; i < MaxTiers; i++ {
-		add(priceTierBlock1(i+1), zcl.Uint(zcl.TypeUint32, uint64(t.TierPrices[i])))
+	for i := range MaxTiers {
+		h = Mix(h, uint64(t.TierPrices[i]))
 	}
-	flush(zcl.ClusterPrice)
+	if first || h != g.sent.tariff {
+		g.sent.tariff = h
+		recs = append(recs, zcl.AttributeRecord{ID: zcl.AttrPriceStandingCharge, Value: zcl.Uint(zcl.TypeUint32, uint64(t.StandingCharge))})
+		for i, th := range t.BlockThresholds {
+			recs = append(recs, zcl.AttributeRecord{ID: zcl.PriceBlockThreshold(i + 1), Value: zcl.Uint(zcl.TypeUint48, uint64(th)*1000)})
+		}
+		for b := range MaxBlocks {
+			recs = append(recs, zcl.AttributeRecord{ID: priceNoTierBlock(b + 1), Value: zcl.Uint(zcl.TypeUint32, uint64(t.BlockPrices[b]))})
+		}
+		for i := range MaxTiers {
+			recs = append(recs, zcl.AttributeRecord{ID: priceTierBlock1(i + 1), Value: zcl.Uint(zcl.TypeUint32, uint64(t.TierPrices[i]))})
+		}
+		recs = g.sendReads(now, zcl.ClusterPrice, nil, recs)
+	}
 
 	if g.mode != PrepaymentMode || g.prepay == nil {
+		io.recs = recs
 		return
 	}
 	p := g.prepay
-	add(zcl.AttrPrepaymentAccumulatedDebt, zcl.Int(zcl.TypeInt32, prepayValue(p.TimeDebt+p.PaymentDebt)))
-	add(zcl.AttrPrepaymentEmergencyCreditLimitAllowance, zcl.Uint(zcl.TypeUint32, uint64(prepayValue(p.ECLimit))))
-	add(zcl.AttrPrepaymentEmergencyCreditThreshold, zcl.Uint(zcl.TypeUint32, uint64(max(prepayValue(p.ECThreshold), 0))))
-	add(zcl.AttrPrepaymentLowCreditWarningLevel, zcl.Uint(zcl.TypeUint32, uint64(max(prepayValue(p.LowCredit), 0))))
-	add(zcl.AttrPrepaymentMaxCreditLimit, zcl.Uint(zcl.TypeUint32, uint64(prepayValue(p.MaxCredit))))
-	add(zcl.AttrPrepaymentCutOffValue, zcl.Int(zcl.TypeInt32, prepayValue(p.DisableThreshold)))
-	add(zcl.AttrPrepaymentTotalCreditAdded, zcl.Uint(zcl.TypeUint48, uint64(prepayValue(p.TotalCreditAdded))))
-	flush(zcl.ClusterPrepayment)
+	vals := [...]int64{prepayValue(p.TimeDebt + p.PaymentDebt), prepayValue(p.ECLimit), max(prepayValue(p.ECThreshold), 0),
+		max(prepayValue(p.LowCredit), 0), prepayValue(p.MaxCredit), prepayValue(p.DisableThreshold), prepayValue(p.TotalCreditAdded)}
+	h = 0
+	for _, v := range vals {
+		h = Mix(h, uint64(v))
+	}
 	log := g.reads.credits
+	for _, e := range log {
+		h = Mix(Mix(h, uint64(e.Time.UnixNano())), uint64(e.Amount))
+	}
+	day := int32(LocalDayStart(now).Unix() / 86400)
+	if !first && h == g.sent.prepay && day == g.sent.day {
+		io.recs = recs
+		return
+	}
+	g.sent.prepay, g.sent.day = h, day
+	recs = append(recs,
+		zcl.AttributeRecord{ID: zcl.AttrPrepaymentAccumulatedDebt, Value: zcl.Int(zcl.TypeInt32, vals[0])},
+		zcl.AttributeRecord{ID: zcl.AttrPrepaymentEmergencyCreditLimitAllowance, Value: zcl.Uint(zcl.TypeUint32, uint64(vals[1]))},
+		zcl.AttributeRecord{ID: zcl.AttrPrepaymentEmergencyCreditThreshold, Value: zcl.Uint(zcl.TypeUint32, uint64(vals[2]))},
+		zcl.AttributeRecord{ID: zcl.AttrPrepaymentLowCreditWarningLevel, Value: zcl.Uint(zcl.TypeUint32, uint64(vals[3]))},
+		zcl.AttributeRecord{ID: zcl.AttrPrepaymentMaxCreditLimit, Value: zcl.Uint(zcl.TypeUint32, uint64(vals[4]))},
+		zcl.AttributeRecord{ID: zcl.AttrPrepaymentCutOffValue, Value: zcl.Int(zcl.TypeInt32, vals[5])},
+		zcl.AttributeRecord{ID: zcl.AttrPrepaymentTotalCreditAdded, Value: zcl.Uint(zcl.TypeUint48, uint64(vals[6]))})
+	recs = g.sendReads(now, zcl.ClusterPrepayment, nil, recs)
 	for n := 1; n <= len(log); n++ {
 		e := log[len(log)-n]
-		add(zcl.PrepaymentTopUp(zcl.AttrPrepaymentTopUpDateTime1, n), zcl.UTC(utc(e.Time)))
-		add(zcl.PrepaymentTopUp(zcl.AttrPrepaymentTopUpAmount1, n), zcl.Int(zcl.TypeInt32, prepayValue(e.Amount)))
+		recs = append(recs,
+			zcl.AttributeRecord{ID: zcl.PrepaymentTopUp(zcl.AttrPrepaymentTopUpDateTime1, n), Value: zcl.UTC(utc(e.Time))},
+			zcl.AttributeRecord{ID: zcl.PrepaymentTopUp(zcl.AttrPrepaymentTopUpAmount1, n), Value: zcl.Int(zcl.TypeInt32, prepayValue(e.Amount))})
 	}
-	flush(zcl.ClusterPrepayment)
+	io.recs = g.sendReads(now, zcl.ClusterPrepayment, nil, recs)
+}
+
+// sendReads reports recs to the GPF in frames of at most gasReportChunk records, each led by
+// lead when given, and returns recs emptied for reuse.
+func (g *GSME) sendReads(now time.Time, cluster uint16, lead *zcl.AttributeRecord, recs []zcl.AttributeRecord) []zcl.AttributeRecord {
+	rep := &g.env.io.rep
+	rest := recs
+	for len(rest) > 0 {
+		room := gasReportChunk
+		rep.Records = rep.Records[:0]
+		if lead != nil {
+			rep.Records = append(rep.Records, *lead)
+			room--
+		}
+		n := min(len(rest), room)
+		rep.Records = append(rep.Records, rest[:n]...)
+		_ = g.request(now, g.gpf, cluster, zcl.ServerToClient, rep)
+		rest = rest[n:]
+	}
+	return recs[:0]
 }
 
 // extendMirror takes the read-side attributes of a GSME report into the mirror and, when a

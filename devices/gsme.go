@@ -22,6 +22,7 @@ type GSME struct {
 	installed int64
 	lastWake  int64 // Unix nanoseconds
 	nextWake  int64 // Unix nanoseconds of the next scheduled wake-up
+	sent      gasSent
 }
 
 // BatteryLife is how long a GSME battery lasts in smetsim's model.

@@ -18,15 +18,17 @@ type hanIO struct {
 	ra  zcl.ReadAttributes
 	rar zcl.ReadAttributesResponse
 	rep zcl.ReportAttributes
-	dr  zcl.DefaultResponse
-	pp  zcl.PublishPrice
-	ctu zcl.ConsumerTopUp
-	ctr zcl.ConsumerTopUpResponse
-	sec zcl.SelectAvailableEmergencyCredit
-	lcs zcl.LocalChangeSupply
-	ssr zcl.SupplyStatusResponse
-	mc  zcl.MessageConfirmation
-	gpr zcl.GetProfileResponse
+	// recs gathers a report's records before they are split into frames.
+	recs []zcl.AttributeRecord
+	dr   zcl.DefaultResponse
+	pp   zcl.PublishPrice
+	ctu  zcl.ConsumerTopUp
+	ctr  zcl.ConsumerTopUpResponse
+	sec  zcl.SelectAvailableEmergencyCredit
+	lcs  zcl.LocalChangeSupply
+	ssr  zcl.SupplyStatusResponse
+	mc   zcl.MessageConfirmation
+	gpr  zcl.GetProfileResponse
 }
 
 // Encoding units on the HAN, documented in docs/devices.md: prices in PublishPrice are μ£ per

@@ -32,15 +32,16 @@ import (
 type benchDCC struct {
 	srv     *httptest.Server
 	d       *dcc.DCC
+	f       *fleet.Fleet
 	dir     *users.Directory
 	signers map[devices.EUI64]*dsig.Signer
 }
 
-func newBenchDCC(b *testing.B, cfg func(*dcc.Config)) *benchDCC {
-	b.Helper()
+func newBenchDCC(tb testing.TB, cfg func(*dcc.Config)) *benchDCC {
+	tb.Helper()
 	must := func(err error) {
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
 	cat, err := catalogue.Load(fixtures.FS, fixtures.ModelsDir, fixtures.CPLFile)
@@ -65,7 +66,7 @@ func newBenchDCC(b *testing.B, cfg func(*dcc.Config)) *benchDCC {
 	}
 	d, err := dcc.New(c)
 	must(err)
-	bd := &benchDCC{d: d, dir: dir, signers: map[devices.EUI64]*dsig.Signer{}}
+	bd := &benchDCC{d: d, f: f, dir: dir, signers: map[devices.EUI64]*dsig.Signer{}}
 	for _, u := range dir.Users {
 		key, err := fs.ReadFile(fixtures.FS, path.Join(path.Dir(fixtures.UsersFile), u.Key))
 		must(err)
@@ -76,7 +77,7 @@ func newBenchDCC(b *testing.B, cfg func(*dcc.Config)) *benchDCC {
 		bd.signers[u.EUI] = s
 	}
 	bd.srv = httptest.NewServer(d.Handler())
-	b.Cleanup(func() { bd.srv.Close(); d.Close() })
+	tb.Cleanup(func() { bd.srv.Close(); d.Close() })
 	return bd
 }
 
