@@ -292,7 +292,7 @@ func parseDate(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%q is not an xs:date such as 2026-04-01", shorten(s))
 	}
 	t, err := time.Parse("2006-01-02", day)
-	if err != nil || len(day) != 10 {
+	if err != nil || len(day) != 10 || t.Year() < 1 { // XML Schema 1.0 has no year 0000
 		return time.Time{}, fmt.Errorf("%q is not an xs:date such as 2026-04-01", shorten(s))
 	}
 	return t, nil
@@ -305,7 +305,9 @@ func parseTimeOfDay(s string) (time.Duration, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%q is not an xs:time such as 02:30:00Z", shorten(s))
 	}
-	return t.Sub(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)).Truncate(time.Second) % (24 * time.Hour), nil
+	const day = 24 * time.Hour
+	d := t.Sub(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)).Truncate(time.Second) % day
+	return (d + day) % day, nil // a zone ahead of UTC can put the UTC time on the day before
 }
 
 // formatTimeOfDay writes a UTC time of day as an xs:time.
@@ -400,4 +402,41 @@ func (s *DSPSchedule) write(w *xw, name string) {
 		w.leaf("sr:"+s.Request, "")
 	}
 	w.close(name)
+}
+
+// Body encodes the schedule as the body of a 5.1 Create Schedule request, as a DCC User's system
+// writes it. ScheduleExecutionStartTime is written only when StartTime is set.
+func (s *DSPSchedule) Body() (Body, error) {
+	w := &xw{}
+	s.write(w, "sr:CreateSchedule")
+	if w.err != nil {
+		return Body{}, fmt.Errorf("duis: CreateSchedule: %w", w.err)
+	}
+	return Body{Name: "CreateSchedule", Raw: w.b}, nil
+}
+
+// Body encodes the selector as the body of a 5.2 Read Schedule (name "ReadSchedule") or 5.3
+// Delete Schedule (name "DeleteSchedule") request.
+func (sel ScheduleSelector) Body(name string) (Body, error) {
+	if name != "ReadSchedule" && name != "DeleteSchedule" {
+		return Body{}, fmt.Errorf("duis: %s is not ReadSchedule or DeleteSchedule", shorten(name))
+	}
+	w := &xw{}
+	w.open("sr:" + name)
+	switch {
+	case (sel.ID == nil) == (sel.DeviceID == nil):
+		w.failf("give a schedule ID or a Device ID")
+	case sel.ID != nil:
+		if *sel.ID > MaxScheduleID {
+			w.failf("DSPScheduleID %d is above the schema's %d", *sel.ID, uint64(MaxScheduleID))
+		}
+		w.uint("sr:DSPScheduleID", *sel.ID)
+	default:
+		w.eui("sr:DeviceID", *sel.DeviceID)
+	}
+	w.close("sr:" + name)
+	if w.err != nil {
+		return Body{}, fmt.Errorf("duis: %s: %w", name, w.err)
+	}
+	return Body{Name: name, Raw: w.b}, nil
 }
