@@ -11,6 +11,7 @@ import (
 
 	"github.com/smetsim/smetsim/devices"
 	"github.com/smetsim/smetsim/simulator/dcc"
+	"github.com/smetsim/smetsim/simulator/fleet"
 )
 
 // scheduleSpec is the content of a 5.1 sr:CreateSchedule body.
@@ -46,6 +47,7 @@ func dailyLog(device devices.EUI64) scheduleSpec {
 
 var (
 	reLogEntry = regexp.MustCompile(`<ra:LogEntry><ra:Timestamp>([^<]+)</ra:Timestamp><ra:(?:Electricity|Gas)><ra:(?:Elec|Gas)ActiveImportRegisterConsumption>([^<]+)<`)
+	reProfile  = regexp.MustCompile(`<ra:LogEntry><ra:Timestamp>([^<]+)</ra:Timestamp><ra:Electricity><ra:PrimaryValue>([^<]+)<`)
 	reConsume  = regexp.MustCompile(`<ra:LogEntry><ra:Value>([^<]+)</ra:Value><ra:Timestamp>([^<]+)</ra:Timestamp>`)
 )
 
@@ -53,7 +55,8 @@ var _ = Describe("DCC schedules (5.1 Create, 5.2 Read, 5.3 Delete Schedule)", fu
 	var e *env
 	BeforeEach(func() {
 		requireJudges()
-		e = newEnv(envOptions{})
+		// The reference premises alone: schedules run over days and months of the clock.
+		e = newEnv(envOptions{fleet: func(s *fleet.Spec) { s.Generators = nil }})
 	})
 	create := func(from devices.EUI64, body string) dcc.Answer {
 		GinkgoHelper()
@@ -187,6 +190,42 @@ var _ = Describe("DCC schedules (5.1 Create, 5.2 Read, 5.3 Delete Schedule)", fu
 		Expect(string(ans.Body)).NotTo(ContainSubstring("DSPSchedulesRead"), "a schedule past its end date has ended")
 	})
 
+	It("runs a monthly schedule on its day of the month, or the last day of a shorter month", func() {
+		s := scheduleSpec{freq: "Monthly", start: "2026-01-31", at: "03:00:00Z", ref: "4.8", variant: "4.8.1", device: esme,
+			request: offsets("DSPReadActiveImportProfileData", -1, 0)}
+		ans := create(supplier, s.body())
+		Expect(ans.Code).To(Equal(dcc.I0), ans.Reason)
+		id := field(ans.Body, "DSPScheduleID")
+		e.run(66 * 24 * time.Hour)
+		docs := responses(supplier)
+		Expect(docs).To(HaveLen(3))
+		var runs []*dcc.Record
+		for _, r := range e.d.Journal() {
+			if r.Endpoint == "DCC schedule "+id {
+				runs = append(runs, &r)
+			}
+		}
+		Expect(runs).To(HaveLen(3))
+		es := e.f.ByDevice(esme).ESME
+		for i, day := range []time.Time{
+			time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC), time.Date(2026, 4, 30, 0, 0, 0, 0, time.UTC), time.Date(2026, 5, 31, 0, 0, 0, 0, time.UTC),
+		} {
+			Expect(scheduled(docs[i], id, supplier, esme)).To(Equal(day))
+			Expect(runs[i].Received).To(Equal(day.Add(3 * time.Hour)))
+			Expect(runs[i].AsyncCode).To(Equal(dcc.I0))
+			var want []string
+			for _, p := range es.ProfileBetween(e.f.Clock.Now(), day.AddDate(0, 0, -1), day, 19056) {
+				want = append(want, p.Time.UTC().Format("2006-01-02T15:04:05Z")+" "+strconv.FormatUint(p.Units, 10))
+			}
+			var got []string
+			for _, m := range reProfile.FindAllStringSubmatch(docs[i], -1) {
+				got = append(got, m[1]+" "+m[2])
+			}
+			Expect(got).To(HaveLen(49), "the half hours ending from midnight to midnight, both included, as 4.8.1 reads them")
+			Expect(got).To(Equal(want))
+		}
+	})
+
 	It("reads the gas meter's daily log from the GPF's mirror on a schedule", func() {
 		s := dailyLog(gsme)
 		s.start, s.at = "2026-03-28", "02:00:00Z" // the GSME has reported its midnight reads by then
@@ -247,6 +286,24 @@ var _ = Describe("DCC schedules (5.1 Create, 5.2 Read, 5.3 Delete Schedule)", fu
 		Expect(rec.Endpoint).To(Equal("DCC schedule 1"))
 		Expect(rec.AsyncCode).To(Equal(dcc.E5))
 		Expect(rec.AsyncReason).To(ContainSubstring("Decommissioned"))
+	})
+
+	It("answers an execution that cannot reach the device E20, naming the schedule, and runs the next one when it can", func() {
+		ans := create(supplier, dailyLog(esme).body())
+		Expect(ans.Code).To(Equal(dcc.I0))
+		chfOf := e.f.ByDevice(esme).CHF
+		chfOf.SetWAN(false, -120)
+		e.run(24*time.Hour + time.Minute)
+		docs := responses(supplier)
+		Expect(docs).To(HaveLen(1))
+		Expect(codeOf([]byte(docs[0]))).To(Equal("E20"))
+		Expect(field([]byte(docs[0]), "DSPScheduleID")).To(Equal("1"))
+		Expect(field([]byte(docs[0]), "RequestID")).To(HavePrefix(dcc.EUI.String() + ":" + esme.String() + ":"))
+		chfOf.SetWAN(true, -60)
+		e.run(24 * time.Hour)
+		docs = responses(supplier)
+		Expect(docs).To(HaveLen(1))
+		scheduled(docs[0], "1", supplier, esme)
 	})
 
 	DescribeTable("refuses a schedule that does not fit, naming the field",
