@@ -326,6 +326,9 @@ var _ = Describe("DCC schedules (5.1 Create, 5.2 Read, 5.3 Delete Schedule)", fu
 			dcc.E100, "CreateSchedule/DSPReadActiveImportProfileData: 4.6.1 is scheduled with sr:DSPRetrieveImportDailyReadLog"),
 		Entry("a device of the wrong type", supplier, func(s *scheduleSpec) { s.device = chf },
 			dcc.E11, "CreateSchedule/DeviceID: 4.6.1 Retrieve Import Daily Read Log cannot be sent to 00-DB-12-34-56-78-90-A2 (CHF)"),
+		Entry("a read DUIS schedules that does not apply to SMETS1", eui("90-B3-D5-1F-30-03-00-00"), func(s *scheduleSpec) {
+			s.ref, s.variant, s.device, s.request = "14.1", "14.1", gsme, "<sr:DSPRecordNetworkDataGAS/>"
+		}, dcc.E11, "CreateSchedule/DeviceID: 14.1 Record Network Data (GAS) cannot be sent to 00-DB-12-34-56-78-90-A1 (GSME)"),
 		Entry("a device the DCC does not know", supplier, func(s *scheduleSpec) { s.device = eui("00-DB-12-34-56-78-99-99") },
 			dcc.E19, "CreateSchedule/DeviceID: device 00-DB-12-34-56-78-99-99 is not in the inventory"),
 		Entry("a periodicity DUIS does not have", supplier, func(s *scheduleSpec) { s.freq = "Fortnightly" },
