@@ -57,6 +57,7 @@ type DCC struct {
 	alertCount  map[devices.EUI64]uint64      // counters of alerts each device has sent
 	journal     []Record                      // every request, with its outcome and timings
 	held        map[duis.RequestID]*job       // future-dated requests waiting for their time
+	schedules   scheduleBook                  // DCC schedules (5.1), with their own lock
 	deliver     *deliverer
 }
 

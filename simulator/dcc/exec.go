@@ -21,6 +21,8 @@ type job struct {
 	trt      time.Duration
 	deadline time.Time
 	future   bool // a future-dated request, started at its execution time (received)
+
+	sched *dspSchedule // the DCC schedule this is an execution of, if any (schedules.go)
 }
 
 // start runs on the clock's goroutine: the S1SP sends the command to the device, which answers
@@ -157,6 +159,7 @@ func (j *job) respond(now time.Time, payload []byte) {
 		Header: duis.MMCHeader{BusinessOriginatorID: c.device.ID, BusinessTargetID: c.user.EUI, OriginatorCounter: id.Counter,
 			ServiceReference: c.srv.Reference, ServiceReferenceVariant: c.srv.Variant, Timestamp: &ts},
 		Body: &duis.ResponsePayload{SMETSData: payload}}
+	j.scheduledHeader(&inner.Header)
 	unsigned, err := inner.Marshal()
 	if err != nil {
 		j.fail(now, E100, "cannot build the device's response: "+err.Error())
@@ -170,7 +173,8 @@ func (j *job) respond(now time.Time, payload []byte) {
 	rid := id.ResponseID()
 	d.post(c.user.EUI, "response", &duis.Response{SchemaVersion: c.req.SchemaVersion, RequestID: &id, ResponseID: &rid,
 		ResponseCode: string(I0), ResponseDateTime: now,
-		Body: &duis.SMETS1ResponseMessage{ServiceReference: c.srv.Reference, ServiceReferenceVariant: c.srv.Variant, SignedResponse: signed}})
+		Body: &duis.SMETS1ResponseMessage{ServiceReference: c.srv.Reference, ServiceReferenceVariant: c.srv.Variant,
+			DSPScheduleID: j.scheduleID(), SignedResponse: signed}})
 	d.finish(id, I0, now)
 	j.futureDone(now, I0)
 }
@@ -183,6 +187,7 @@ func (j *job) fail(now time.Time, code Code, reason string) {
 			j.received.UTC().Format(time.RFC3339)+": "+reason
 	}
 	r := duis.Reply(j.c.req, string(code), now)
+	j.scheduledReply(r)
 	d.post(j.c.user.EUI, "response", r)
 	d.finish(j.c.req.Header.RequestID, code, now)
 	d.amend(j.c.req.Header.RequestID, func(r *Record) { r.AsyncReason = reason })

@@ -179,7 +179,9 @@ func (m *DeviceAlertMessage) writeResponseBody(w *xw) {
 type SMETS1ResponseMessage struct {
 	ServiceReference        string // optional: both or neither
 	ServiceReferenceVariant string
-	SignedResponse          []byte
+	// DSPScheduleID, when set, names the DCC schedule whose execution this is (5.1).
+	DSPScheduleID  *uint64
+	SignedResponse []byte
 }
 
 func (m *SMETS1ResponseMessage) writeResponseBody(w *xw) {
@@ -196,6 +198,9 @@ func (m *SMETS1ResponseMessage) writeResponseBody(w *xw) {
 	w.open("sr:SMETS1ResponseMessage")
 	w.opt("sr:ServiceReference", m.ServiceReference)
 	w.opt("sr:ServiceReferenceVariant", m.ServiceReferenceVariant)
+	if m.DSPScheduleID != nil {
+		DSPScheduleID(*m.DSPScheduleID).writeContent(w)
+	}
 	w.raw(el)
 	w.close("sr:SMETS1ResponseMessage")
 }
