@@ -222,10 +222,17 @@ func (d *DCC) check(c *call, now time.Time) *failure {
 		}
 		return nil
 	}
-	// The device.
-	dev, ok := d.inv.Device(h.RequestID.Target)
+	return d.checkDevice(c, h.RequestID.Target)
+}
+
+// checkDevice runs the device checks on the target of a device SRV, in the DCC's order: known
+// (E19), the SRV applies to its type and model (E11), its SMI status allows it (E5), its
+// installation's product combination is served (E5), and the user may act on it (E4). A DCC
+// schedule's executions meet the same checks.
+func (d *DCC) checkDevice(c *call, id devices.EUI64) *failure {
+	dev, ok := d.inv.Device(id)
 	if !ok {
-		return fail(E19, "device %s is not in the inventory", h.RequestID.Target)
+		return fail(E19, "device %s is not in the inventory", id)
 	}
 	c.device = dev
 	if ok, why := c.srv.AppliesTo(dev.Kind); !ok {
@@ -244,16 +251,13 @@ func (d *DCC) check(c *call, now time.Time) *failure {
 	if err != nil {
 		return fail(E19, "%v", err)
 	}
-	switch adm, id := d.lists.Admit(comb); adm {
+	switch adm, pid := d.lists.Admit(comb); adm {
 	case inventory.NotListed:
 		return fail(E5, "the installation's product combination (%s) is on neither the EPC nor the PPC list", comb)
 	case inventory.PendingOnly:
-		return fail(E5, "the installation's product combination is pending (%s) and no PPC test of it is open", id)
+		return fail(E5, "the installation's product combination is pending (%s) and no PPC test of it is open", pid)
 	}
-	if f := d.authorised(c); f != nil {
-		return f
-	}
-	return nil
+	return d.authorised(c)
 }
 
 func sameCert(a, b *x509.Certificate) bool {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/smetsim/smetsim/devices"
 	"github.com/smetsim/smetsim/simulator/duis"
-	"github.com/smetsim/smetsim/simulator/inventory"
 	"github.com/smetsim/smetsim/simulator/srv"
 	"github.com/smetsim/smetsim/simulator/users"
 )
@@ -174,7 +173,7 @@ func createSchedule(d *DCC, c *call, now time.Time) (duis.ResponseContent, *fail
 		return nil, fail(E2, "%s: %s (roles %v) may not send %s %s (eligible roles %v)", variantField, c.user.EUI, c.user.Roles, target.Variant, target.Name, target.Roles)
 	}
 	sc := &call{path: c.path, req: c.req, user: c.user, srv: target}
-	if f := d.checkScheduledDevice(sc, spec.DeviceID); f != nil {
+	if f := d.checkDevice(sc, spec.DeviceID); f != nil {
 		f.reason = "CreateSchedule/DeviceID: " + f.reason
 		return nil, f
 	}
@@ -245,39 +244,6 @@ func schedulable() string {
 	return strings.Join(vs, ", ")
 }
 
-// checkScheduledDevice runs on a scheduled read the device checks the pipeline runs on a User's
-// request (http.go's check, from the device on), in the same order and with the same codes.
-func (d *DCC) checkScheduledDevice(c *call, id devices.EUI64) *failure {
-	dev, ok := d.inv.Device(id)
-	if !ok {
-		return fail(E19, "device %s is not in the inventory", id)
-	}
-	c.device = dev
-	if ok, why := c.srv.AppliesTo(dev.Kind); !ok {
-		return fail(E11, "%s %s cannot be sent to %s (%s): %s", c.srv.Variant, c.srv.Name, dev.ID, dev.Kind, why)
-	}
-	if dev.Model != nil {
-		if ok, code := dev.Model.Supports(c.srv.Variant); !ok {
-			return fail(Code(code), "Device Model %s does not support %s (its profile)", dev.Model.ID, c.srv.Variant)
-		}
-	}
-	if !statusAllows(dev.Status, c.srv) {
-		return fail(E5, "device %s is %s, which does not allow %s", dev.ID, dev.Status, c.srv.Variant)
-	}
-	c.install, _ = d.inv.InstallationOf(dev.ID)
-	comb, err := d.inv.Combination(c.install.ID)
-	if err != nil {
-		return fail(E19, "%v", err)
-	}
-	switch adm, pid := d.lists.Admit(comb); adm {
-	case inventory.NotListed:
-		return fail(E5, "the installation's product combination (%s) is on neither the EPC nor the PPC list", comb)
-	case inventory.PendingOnly:
-		return fail(E5, "the installation's product combination is pending (%s) and no PPC test of it is open", pid)
-	}
-	return d.authorised(c)
-}
-
 // planSchedule puts a schedule's execution due at at on the clock.
 func (d *DCC) planSchedule(s *dspSchedule, at time.Time) {
 	d.clock.At(at, funcHandler(func(now time.Time) { d.runSchedule(s, at, now) }), 0)
@@ -305,7 +271,7 @@ func (d *DCC) runSchedule(s *dspSchedule, due, now time.Time) {
 	req := s.request(due, counter)
 	c := &call{path: "DCC schedule", req: req, user: s.owner, srv: s.srv}
 	j := &job{d: d, c: c, orig: req, received: now, sched: s}
-	f := d.checkScheduledDevice(c, s.spec.DeviceID)
+	f := d.checkDevice(c, s.spec.DeviceID)
 	d.record(Record{RequestID: req.Header.RequestID, User: s.owner.EUI, Endpoint: "DCC schedule " + itoa(s.id),
 		SRV: s.srv.Variant, CV: req.Header.CommandVariant, Device: s.spec.DeviceID, Code: I99, Received: now})
 	if f != nil {
