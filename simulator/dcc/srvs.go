@@ -42,6 +42,16 @@ func init() {
 	})
 }
 
+// bodyCheck makes an impl's check from a body decoder: a body the decoder refuses is answered
+// with its failure before the request is acknowledged; what it decodes is read again when the
+// device carries the request out.
+func bodyCheck[T any](decode func(*duis.Request) (T, *failure)) func(*DCC, *call, *duis.Request) *failure {
+	return func(_ *DCC, _ *call, r *duis.Request) *failure {
+		_, f := decode(r)
+		return f
+	}
+}
+
 // register adds SRV implementations; a variant registered twice is a programming error.
 func register(m map[string]impl) {
 	for v, h := range m {

@@ -17,7 +17,7 @@ import (
 // also changes the SMI's record and so the installation's product combination.
 func init() {
 	register(map[string]impl{
-		"11.3": {exec: activateFirmware, check: checkActivateFirmware, viaGSME: true, queue: waitForWake},
+		"11.3": {exec: activateFirmware, check: bodyCheck(decodeActivateFirmware), viaGSME: true, queue: waitForWake},
 	})
 }
 
@@ -80,11 +80,6 @@ func decodeActivateFirmware(r *duis.Request) (activation, *failure) {
 		a.at = &t
 	}
 	return a, nil
-}
-
-func checkActivateFirmware(_ *DCC, _ *call, r *duis.Request) *failure {
-	_, f := decodeActivateFirmware(r)
-	return f
 }
 
 // activateFirmware is 11.3. The device checks the hash against the image it holds and answers

@@ -22,7 +22,7 @@ import (
 // the whitelist is the DCC's own record, so its DeviceID must be in the SMI (E19).
 func init() {
 	register(map[string]impl{
-		"8.1.1":  {exec: commissionDevice, check: checkCommission, viaGSME: true, queue: waitForWake},
+		"8.1.1":  {exec: commissionDevice, check: bodyCheck(decodeCommission), viaGSME: true, queue: waitForWake},
 		"8.7.1":  {exec: joinService("JoinServiceCriticalRsp", true), viaGSME: true, queue: waitForWake, check: checkOtherDevice("JoinServiceCritical")},
 		"8.7.2":  {exec: joinService("JoinServiceNonCriticalRsp", true), viaGSME: true, queue: waitForWake, check: checkOtherDevice("JoinServiceNonCritical")},
 		"8.8.1":  {exec: joinService("UnjoinServiceCriticalRsp", false), viaGSME: true, queue: waitForWake, check: checkOtherDevice("UnjoinServiceCritical")},
@@ -95,11 +95,6 @@ func decodeCommission(r *duis.Request) (commissionBody, *failure) {
 		return b, fail(E100, "CommissionDeviceSynchroniseClock: TolerancePeriod %q is not 0–86400 seconds", b.TolerancePeriod)
 	}
 	return b, nil
-}
-
-func checkCommission(_ *DCC, _ *call, r *duis.Request) *failure {
-	_, f := decodeCommission(r)
-	return f
 }
 
 // commissionDevice is 8.1.1: a meter's clock is set and the device becomes Commissioned in the

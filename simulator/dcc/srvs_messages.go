@@ -13,10 +13,10 @@ import (
 // the GSME takes).
 func init() {
 	register(map[string]impl{
-		"3.1": {exec: displayMessage, viaGSME: true, queue: atWake, check: onCall(validateBody(parseMessage))},
-		"3.2": {exec: restrictAccess, viaGSME: true, queue: atWake, check: onCall(validateBody(parseRestriction))},
-		"3.3": {exec: clearEventLog, viaGSME: true, queue: atWake, check: onCall(validateBody(parseClearEventLog))},
-		"3.4": {exec: updateSupplierName, viaGSME: true, queue: atWake, check: onCall(validateBody(parseSupplierName))},
+		"3.1": {exec: displayMessage, viaGSME: true, queue: atWake, check: bodyCheck(parseMessage)},
+		"3.2": {exec: restrictAccess, viaGSME: true, queue: atWake, check: bodyCheck(parseRestriction)},
+		"3.3": {exec: clearEventLog, viaGSME: true, queue: atWake, check: bodyCheck(parseClearEventLog)},
+		"3.4": {exec: updateSupplierName, viaGSME: true, queue: atWake, check: bodyCheck(parseSupplierName)},
 		"3.5": {exec: disablePrivacyPIN, viaGSME: true, queue: atWake},
 	})
 }

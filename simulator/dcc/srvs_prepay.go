@@ -22,8 +22,8 @@ import (
 // out on the GSME when it wakes (atWake queues no frame).
 func init() {
 	register(map[string]impl{
-		"1.5": {exec: updateMeterBalance, viaGSME: true, queue: atWake, check: onCall(validateBody(parseMeterBalance))},
-		"1.6": {exec: updatePaymentMode, viaGSME: true, queue: atWake, check: onCall(validateBody(parsePaymentMode))},
+		"1.5": {exec: updateMeterBalance, viaGSME: true, queue: atWake, check: bodyCheck(parseMeterBalance)},
+		"1.6": {exec: updatePaymentMode, viaGSME: true, queue: atWake, check: bodyCheck(parsePaymentMode)},
 		"2.1": {exec: updatePrepayConfig, viaGSME: true, queue: atWake, check: onCall(validatePrepayConfig)},
 		"2.3": {exec: updateDebt, viaGSME: true, queue: atWake, check: onCall(validateDebt)},
 		"2.5": {exec: activateEmergencyCredit, viaGSME: true, queue: queueEmergencyCredit},
@@ -59,14 +59,6 @@ func meterOf(j *job) prepayMeter {
 // request whose body it checks).
 func onCall(f func(c *call) *failure) func(*DCC, *call, *duis.Request) *failure {
 	return func(_ *DCC, c *call, _ *duis.Request) *failure { return f(c) }
-}
-
-// validateBody adapts a body parser to a check step.
-func validateBody[T any](parse func(*duis.Request) (T, *failure)) func(c *call) *failure {
-	return func(c *call) *failure {
-		_, f := parse(c.req)
-		return f
-	}
 }
 
 // outcome writes a command's response: MessageSuccess false when the meter refused it.
@@ -210,13 +202,7 @@ type prepayConfigXML struct {
 			Actions []timeXML `xml:"TimeStartAction"`
 			Name    uint8     `xml:"GasDayName"`
 		} `xml:"DayProfiles>GasNonDisablementDayProfile"`
-		Weeks []struct {
-			Name uint8 `xml:"WeekName"`
-			Days []struct {
-				Index int   `xml:"index,attr"`
-				Day   uint8 `xml:",chardata"`
-			} `xml:"ReferencedDayName"`
-		} `xml:"WeekProfiles>WeekProfile"`
+		Weeks   []weekProfileXML `xml:"WeekProfiles>WeekProfile"`
 		Seasons []struct {
 			Start dateXML `xml:"SeasonStartDate"`
 			Week  uint8   `xml:"ReferencedWeekName"`

@@ -108,13 +108,7 @@ type switchingXML struct {
 		TOU   *uint8    `xml:"TOUTariffAction"`
 		Block *struct{} `xml:"BlockTariff"`
 	} `xml:"DayProfiles>DayProfile"`
-	Weeks []struct {
-		Name uint8 `xml:"WeekName"`
-		Days []struct {
-			Index int   `xml:"index,attr"`
-			Day   uint8 `xml:",chardata"`
-		} `xml:"ReferencedDayName"`
-	} `xml:"WeekProfiles>WeekProfile"`
+	Weeks   []weekProfileXML `xml:"WeekProfiles>WeekProfile"`
 	Seasons []struct {
 		Name  string  `xml:"SeasonName"`
 		Start dateXML `xml:"SeasonStartDate"`
@@ -656,4 +650,14 @@ func (d *DCC) checkTariffData(c *call, orig *duis.Request, now time.Time) *failu
 		}
 	}
 	return nil
+}
+
+// weekProfileXML is a DUIS week profile: the day profile of each day of the week, by name. Tariff
+// and non-disablement calendars share it.
+type weekProfileXML struct {
+	Name uint8 `xml:"WeekName"`
+	Days []struct {
+		Index int   `xml:"index,attr"`
+		Day   uint8 `xml:",chardata"`
+	} `xml:"ReferencedDayName"`
 }
