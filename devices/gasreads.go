@@ -56,43 +56,54 @@ const gasReportChunk = 8 // attribute records per frame: 8 × 9 bytes fits a HAN
 // prepayment settings and top-up log when they changed or on the first wake-up of a local day
 // (which is when the GPF takes its daily prepayment snapshot).
 type gasSent struct {
-	registers, tariff, prepay uint64
-	day                       int32 // local day of the last prepayment report, days since 1970
-	any                       bool
+	tiers          [MaxTiers]uint64
+	blocks         [MaxBlocks]uint64
+	tariff, prepay uint64
+	day            int32 // local day of the last prepayment report, days since 1970
+	any            bool
+	// The register at the start of the local day of the last report, and that day's start.
+	midnight, midnightAt int64
 }
 
-// reportReads sends the GSME's read-side attributes to the GPF (called at each wake-up). Every
-// Metering frame leads with the register, as the GSME's own report does, so each stands alone.
+// meteringReads appends to recs the read-side Metering attributes: the consumption since local
+// midnight, and each TOU and block register that changed since the last report (all of them the
+// first time).
+func (g *GSME) meteringReads(now time.Time, recs []zcl.AttributeRecord) []zcl.AttributeRecord {
+	first := !g.sent.any
+	// The register at local midnight is found once a day; today's consumption is the register
+	// less it, not a sum over the day's half hours at every wake-up.
+	reg := g.Register(now)
+	if day := LocalDayStart(now); day.Unix() != g.sent.midnightAt {
+		g.sent.midnightAt, g.sent.midnight = day.Unix(), int64(reg-g.consumptionSince(now, day))
+	}
+	recs = append(recs, zcl.AttributeRecord{ID: zcl.AttrMeteringCurrentDayConsumptionDelivered,
+		Value: zcl.Uint(zcl.TypeUint24, min(reg-uint64(g.sent.midnight), 0xFFFFFF))})
+	for i := range MaxTiers {
+		if v := g.tiers[i]; first || v != g.sent.tiers[i] {
+			g.sent.tiers[i] = v
+			recs = append(recs, zcl.AttributeRecord{ID: zcl.MeteringTierSummationDelivered(i + 1), Value: zcl.Uint(zcl.TypeUint48, v&(1<<48-1))})
+		}
+	}
+	for b := range MaxBlocks {
+		if v := g.blocks[b]; first || v != g.sent.blocks[b] {
+			g.sent.blocks[b] = v
+			recs = append(recs, zcl.AttributeRecord{ID: zcl.MeteringBlockSummationDelivered(0, b+1), Value: zcl.Uint(zcl.TypeUint48, v&(1<<48-1))})
+		}
+	}
+	return recs
+}
+
+// reportReads sends the GSME's read-side Price and Prepayment attributes to the GPF (called at
+// each wake-up, after report, which carries the Metering ones).
 func (g *GSME) reportReads(now time.Time) {
 	g.catchUp(now)
 	io := &g.env.io
 	recs := io.recs[:0]
 	first := !g.sent.any
-	g.sent.any = true
-
-	var h uint64
-	for i := range MaxTiers {
-		h = Mix(h, g.tiers[i])
-	}
-	for b := range MaxBlocks {
-		h = Mix(h, g.blocks[b])
-	}
-	lead := zcl.AttributeRecord{ID: zcl.AttrMeteringCurrentSummationDelivered, Value: zcl.Uint(zcl.TypeUint48, g.Register(now)&(1<<48-1))}
-	if first || h != g.sent.registers {
-		g.sent.registers = h
-		for i := range MaxTiers {
-			recs = append(recs, zcl.AttributeRecord{ID: zcl.MeteringTierSummationDelivered(i + 1), Value: zcl.Uint(zcl.TypeUint48, g.tiers[i]&(1<<48-1))})
-		}
-		for b := range MaxBlocks {
-			recs = append(recs, zcl.AttributeRecord{ID: zcl.MeteringBlockSummationDelivered(0, b+1), Value: zcl.Uint(zcl.TypeUint48, g.blocks[b]&(1<<48-1))})
-		}
-	}
-	recs = append(recs, zcl.AttributeRecord{ID: zcl.AttrMeteringCurrentDayConsumptionDelivered,
-		Value: zcl.Uint(zcl.TypeUint24, min(g.consumptionSince(now, LocalDayStart(now)), 0xFFFFFF))})
-	recs = g.sendReads(now, zcl.ClusterMetering, &lead, recs)
+	g.sent.any = true // after report, whose meteringReads looks at it first
 
 	t := g.tariff
-	h = Mix(0, uint64(t.StandingCharge))
+	h := Mix(0, uint64(t.StandingCharge))
 	for _, th := range t.BlockThresholds {
 		h = Mix(h, uint64(th))
 	}
@@ -157,14 +168,14 @@ func (g *GSME) reportReads(now time.Time) {
 }
 
 // sendReads reports recs to the GPF in frames of at most gasReportChunk records, each led by
-// lead when given, and returns recs emptied for reuse.
+// lead when given (unless it leads already), and returns recs emptied for reuse.
 func (g *GSME) sendReads(now time.Time, cluster uint16, lead *zcl.AttributeRecord, recs []zcl.AttributeRecord) []zcl.AttributeRecord {
 	rep := &g.env.io.rep
 	rest := recs
 	for len(rest) > 0 {
 		room := gasReportChunk
 		rep.Records = rep.Records[:0]
-		if lead != nil {
+		if lead != nil && rest[0].ID != lead.ID {
 			rep.Records = append(rep.Records, *lead)
 			room--
 		}

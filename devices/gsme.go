@@ -118,20 +118,24 @@ func (g *GSME) sleep() {
 	}
 }
 
-// report sends the GSME's Metering (and Prepayment) attributes to the GPF's mirror.
+// report sends the GSME's Metering (and Prepayment) attributes to the GPF's mirror, the Metering
+// ones with the read-side registers that changed (gasreads.go): one frame on most wake-ups.
 func (g *GSME) report(now time.Time) {
-	rep := &g.env.io.rep
-	rep.Records = rep.Records[:0]
+	io := &g.env.io
+	recs := io.recs[:0]
 	for _, id := range [...]uint16{zcl.AttrMeteringCurrentSummationDelivered, zcl.AttrMeteringStatus,
 		zcl.AttrMeteringSupplyStatus, zcl.AttrMeteringDivisor, zcl.AttrMeteringRemainingBatteryLife} {
 		if v, ok := g.attribute(now, zcl.ClusterMetering, id); ok {
-			rep.Records = append(rep.Records, zcl.AttributeRecord{ID: id, Value: v})
+			recs = append(recs, zcl.AttributeRecord{ID: id, Value: v})
 		}
 	}
-	_ = g.request(now, g.gpf, zcl.ClusterMetering, zcl.ServerToClient, rep)
+	recs = g.meteringReads(now, recs)
+	// A report too long for one frame goes on in frames that each lead with the register.
+	io.recs = g.sendReads(now, zcl.ClusterMetering, &recs[0], recs)
 	if g.mode != PrepaymentMode {
 		return
 	}
+	rep := &io.rep
 	rep.Records = rep.Records[:0]
 	for _, id := range [...]uint16{zcl.AttrPrepaymentCreditRemaining, zcl.AttrPrepaymentCreditStatus, zcl.AttrPrepaymentEmergencyCreditRemaining} {
 		if v, ok := g.attribute(now, zcl.ClusterPrepayment, id); ok {
