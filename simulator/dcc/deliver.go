@@ -50,7 +50,7 @@ type deliverer struct {
 	log    *slog.Logger
 
 	mu      sync.Mutex
-	queues  map[string]chan *Message // one per receiver URL
+	queues  map[string]*queue // one per receiver URL
 	outbox  map[devices.EUI64][]*Message
 	sent    []*Message
 	wg      sync.WaitGroup
@@ -58,36 +58,81 @@ type deliverer struct {
 	closing bool
 }
 
+// keptMessages bounds what the DCC keeps of the messages it sent and of each user's outbox (users
+// without a Receive Response Service): a long serve run must not grow without end. At least the
+// most recent keptMessages are kept.
+const keptMessages = 10_000
+
+func keep(ms []*Message, m *Message) []*Message {
+	if len(ms) >= 2*keptMessages {
+		ms = append(ms[:0], ms[len(ms)-keptMessages+1:]...)
+	}
+	return append(ms, m)
+}
+
 func newDeliverer(c *http.Client, r Retry, log *slog.Logger) *deliverer {
-	return &deliverer{client: c, retry: r, log: log, queues: map[string]chan *Message{},
+	return &deliverer{client: c, retry: r, log: log, queues: map[string]*queue{},
 		outbox: map[devices.EUI64][]*Message{}, done: make(chan struct{})}
 }
 
-// send queues a message; it never blocks the clock's goroutine for long.
+// queue is one receiver's messages waiting for its worker. It has no bound, so the clock's
+// goroutine never waits for a slow or dead receiver.
+type queue struct {
+	mu    sync.Mutex
+	items []*Message
+	ready chan struct{} // a message was queued
+}
+
+func (q *queue) push(m *Message) {
+	q.mu.Lock()
+	q.items = append(q.items, m)
+	q.mu.Unlock()
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
+}
+
+func (q *queue) pop() (*Message, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.items) == 0 {
+		return nil, false
+	}
+	m := q.items[0]
+	q.items[0] = nil
+	q.items = q.items[1:]
+	return m, true
+}
+
+// send queues a message; it never blocks the clock's goroutine.
 func (d *deliverer) send(m *Message) {
 	d.mu.Lock()
 	if m.URL == "" || d.closing {
-		d.outbox[m.User] = append(d.outbox[m.User], m)
+		d.outbox[m.User] = keep(d.outbox[m.User], m)
 		d.mu.Unlock()
 		return
 	}
 	q, ok := d.queues[m.URL]
 	if !ok {
-		q = make(chan *Message, 1024)
+		q = &queue{ready: make(chan struct{}, 1)}
 		d.queues[m.URL] = q
 		go d.run(q)
 	}
 	d.wg.Add(1)
 	d.mu.Unlock()
-	q <- m
+	q.push(m)
 }
 
-func (d *deliverer) run(q chan *Message) {
+func (d *deliverer) run(q *queue) {
 	for {
-		select {
-		case m := <-q:
+		if m, ok := q.pop(); ok {
 			d.post(m)
 			d.wg.Done()
+			continue
+		}
+		select {
+		case <-q.ready:
 		case <-d.done:
 			return
 		}
@@ -114,7 +159,7 @@ func (d *deliverer) post(m *Message) {
 		d.log.Error("async delivery given up", "user", m.User.String(), "url", m.URL, "kind", m.Kind, "attempts", m.Attempts, "error", m.LastError)
 	}
 	d.mu.Lock()
-	d.sent = append(d.sent, m)
+	d.sent = keep(d.sent, m)
 	d.mu.Unlock()
 }
 
@@ -155,7 +200,8 @@ func (d *DCC) Outbox(user devices.EUI64) []*Message {
 	return out
 }
 
-// Sent returns the messages posted so far, delivered or given up on.
+// Sent returns the messages posted so far, delivered or given up on (at least the most recent
+// ten thousand).
 func (d *DCC) Sent() []*Message {
 	d.deliver.mu.Lock()
 	defer d.deliver.mu.Unlock()
