@@ -52,16 +52,16 @@ type World struct {
 	Receiver *Receiver
 	Client   *Client
 
-	users    map[string]devices.EUI64 // alias → EUI
-	dccSrv   *httptest.Server
-	rrsSrv   *httptest.Server
-	ext      *external // the external DCC's client and receiver, nil in-process
-	ownsExt  bool
-	start    time.Time
-	wall     time.Time // wall time at start, against an external DCC
-	utrn     map[devices.EUI64]uint32
-	claimed  map[int]bool // alerts an expectation has already matched, by arrival number
-	ctx      context.Context
+	users   map[string]devices.EUI64 // alias → EUI
+	dccSrv  *httptest.Server
+	rrsSrv  *httptest.Server
+	ext     *external // the external DCC's client and receiver, nil in-process
+	ownsExt bool
+	start   time.Time
+	wall    time.Time // wall time at start, against an external DCC
+	utrn    map[devices.EUI64]uint32
+	claimed map[int]bool // alerts an expectation has already matched, by arrival number
+	ctx     context.Context
 }
 
 // External reports whether the world talks to an external DCC.
