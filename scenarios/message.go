@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 
@@ -248,4 +249,21 @@ func (n *Node) Field(path string) (string, bool) {
 		}
 	}
 	return strings.TrimSpace(cur.Text), true
+}
+
+// outline lists an element's attributes and children by name, for a message saying what a
+// payload holds instead of what a check looked for.
+func (n *Node) outline() string {
+	var parts []string
+	for a := range n.Attrs {
+		parts = append(parts, "@"+a)
+	}
+	sort.Strings(parts)
+	for _, c := range n.Children {
+		parts = append(parts, c.Local)
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, ", ")
 }

@@ -365,7 +365,7 @@ func (s *stepRun) checkResponse(m *Message, rc *ResponseCheck, variant string) {
 		}
 		v, ok := m.Payload.Field(f.Path)
 		if !ok {
-			s.failf(f.Pos, "field %s: not in the response's %s payload", f.Path, m.Payload.Local)
+			s.failf(f.Pos, "field %s: not in the response's %s payload, which holds %s", f.Path, m.Payload.Local, m.Payload.outline())
 			continue
 		}
 		if diff := Compare(v, f.Op, f.Value); diff != "" {
@@ -574,7 +574,7 @@ func (s *stepRun) han() {
 	s.after(touched...)
 	if h.Action == "top_up" && d.Kind == devices.KindPPMID && s.r.After != nil {
 		if o := p.PPMID.LastTopUp(); o != nil {
-			s.r.After[d.Ref]["last_top_up"] = fmt.Sprintf("%+v", *o)
+			s.r.After[d.Ref]["last_top_up"] = fmt.Sprintf("%s, %s for the %s", o.Result, pounds(o.Value), o.Fuel)
 		}
 	}
 }
