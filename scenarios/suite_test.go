@@ -1,6 +1,7 @@
 package scenarios_test
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
@@ -67,3 +68,5 @@ const (
 	chf   = "rtds-reference.CHF"
 	ppmid = "rtds-reference.PPMID"
 )
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

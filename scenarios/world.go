@@ -411,7 +411,8 @@ type Device struct {
 var errDCCRef = errors.New("DCC is not a device")
 
 // Device finds a device by reference: "<premises id>.<KIND>" (e.g. "rtds-reference.ESME") or an
-// EUI-64. Against an external DCC only the scenario's listed premises and EUIs are known.
+// EUI-64. Against an external DCC a premises reference is resolved through the scenario's fleet
+// file (the default one when it names none): only its listed premises are known.
 func (w *World) Device(ref string) (*Device, error) {
 	if ref == "DCC" {
 		return nil, errDCCRef
@@ -427,8 +428,8 @@ func (w *World) Device(ref string) (*Device, error) {
 					d.Kind = k
 				}
 			}
-		} else if d.Kind, _ = w.specKind(eui); d.Kind == 0 {
-			d.Kind = 0 // not known: the DCC decides
+		} else {
+			d.Kind, _ = w.specKind(eui) // 0 when not listed: the DCC knows
 		}
 		return d, nil
 	}
@@ -452,8 +453,8 @@ func (w *World) Device(ref string) (*Device, error) {
 		}
 		return &Device{Ref: ref, EUI: eui, Kind: kind, Premises: p}, nil
 	}
-	if w.Scenario.Fleet != nil {
-		for _, p := range w.Scenario.Fleet.Premises {
+	if spec := w.spec(); spec != nil {
+		for _, p := range spec.Premises {
 			if p.ID == pid {
 				if ds := p.Devices[kind]; ds != nil {
 					return &Device{Ref: ref, EUI: ds.EUI, Kind: kind}, nil
@@ -464,11 +465,21 @@ func (w *World) Device(ref string) (*Device, error) {
 	return nil, fmt.Errorf("device reference %q: against an external DCC a device is named by EUI-64 or by a premises the scenario lists", ref)
 }
 
+// spec is the scenario's fleet file, or the default one when it names none.
+func (w *World) spec() *fleet.Spec {
+	if w.Scenario.Fleet != nil {
+		return w.Scenario.Fleet
+	}
+	spec, _ := DefaultFleet()
+	return spec
+}
+
 func (w *World) specKind(eui devices.EUI64) (devices.Kind, bool) {
-	if w.Scenario.Fleet == nil {
+	spec := w.spec()
+	if spec == nil {
 		return 0, false
 	}
-	for _, p := range w.Scenario.Fleet.Premises {
+	for _, p := range spec.Premises {
 		for k, ds := range p.Devices {
 			if ds.EUI == eui {
 				return k, true
