@@ -488,3 +488,34 @@ func (w *World) specKind(eui devices.EUI64) (devices.Kind, bool) {
 	}
 	return 0, false
 }
+
+// Send sends a request as a scenario's send step states it and returns the exchange with the
+// DCC's synchronous answers; AwaitResponse waits for what follows. Unlike a send step, it checks
+// nothing: it is the Go API's way to drive the DCC and look at the answers directly.
+func (w *World) Send(s Send) (*Exchange, error) {
+	user, err := w.User(s.As)
+	if err != nil {
+		return nil, err
+	}
+	req := Request{As: user, SRV: s.SRV, CV: s.CV, Body: s.Body, To: dcc.EUI}
+	if s.To != "DCC" {
+		d, err := w.Device(s.To)
+		if err != nil {
+			return nil, err
+		}
+		req.To = d.EUI
+	}
+	if s.ExecuteAt != "" {
+		if req.ExecuteAt, req.ExecuteAtText, err = executionTime(s.ExecuteAt, w.Now()); err != nil {
+			return nil, err
+		}
+	}
+	return w.Client.Send(w.ctx, req)
+}
+
+// AwaitResponse runs the world's time until the asynchronous response to an exchange's request
+// arrives, for at most within, and returns it (nil if none came).
+func (w *World) AwaitResponse(ex *Exchange, within time.Duration) (*Message, error) {
+	_, err := w.awaitUntil(w.Now().Add(within), func() bool { return w.Receiver.Response(ex.RequestID) != nil })
+	return w.Receiver.Response(ex.RequestID), err
+}
