@@ -2,6 +2,7 @@ package scenarios_test
 
 import (
 	"context"
+	"bytes"
 	"io"
 	"net"
 	"net/http"
@@ -55,13 +56,15 @@ func startExternalDCC() *externalDCC {
 
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		rsp, err := http.Post("http://"+ext.listen+r.URL.Path, "application/xml", bytesReader(body))
+		rsp, err := http.Post("http://"+ext.listen+r.URL.Path, "application/xml", bytes.NewReader(body))
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
 		_ = rsp.Body.Close()
-		if ext.delivered.Add(1) == 1 {
+		// The fleet runs on the wall clock and its meters raise alerts of their own: only the first
+		// response to a request loses its acknowledgement.
+		if bytes.Contains(body, []byte("<sr:RequestID>")) && ext.delivered.Add(1) == 1 {
 			http.Error(w, "acknowledgement lost", http.StatusServiceUnavailable)
 			return
 		}
@@ -128,11 +131,17 @@ var _ = Describe("Against an external DCC", func() {
 		defer w.Close()
 		r := w.RunStep(send(3, "4.1.1", "supplier", esme, "<ReadInstantaneousImportRegisters/>", nil))
 		Expect(r.Status).To(Equal(scenarios.Passed), r.Failure)
-		Eventually(w.Receiver.Duplicates).Should(Equal(1))
-		msgs := w.Receiver.Messages()
-		Expect(msgs).To(HaveLen(1))
-		Expect(msgs[0].Count).To(Equal(2))
-		Expect(msgs[0].Err).NotTo(HaveOccurred())
+		id := r.Messages[len(r.Messages)-1].RequestID
+		Eventually(func() int { return w.Receiver.Response(id).Count }).Should(Equal(2))
+		Expect(w.Receiver.Duplicates()).To(BeNumerically(">=", 1))
+		n := 0
+		for _, m := range w.Receiver.Messages() {
+			if m.RequestID == id {
+				n++
+				Expect(m.Err).NotTo(HaveOccurred())
+			}
+		}
+		Expect(n).To(Equal(1), "one message for the request, however often it came")
 		Expect(ext.delivered.Load()).To(BeNumerically(">=", 2))
 	})
 

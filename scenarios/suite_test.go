@@ -1,7 +1,6 @@
 package scenarios_test
 
 import (
-	"bytes"
 	"testing"
 	"time"
 
@@ -68,5 +67,3 @@ const (
 	chf   = "rtds-reference.CHF"
 	ppmid = "rtds-reference.PPMID"
 )
-
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
