@@ -1,8 +1,8 @@
 package scenarios_test
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"io"
 	"net"
 	"net/http"
