@@ -98,6 +98,12 @@ func (g *GSME) wake(now time.Time) {
 	if every := g.model.fault.missEvery; every > 0 && g.wakes%uint32(every) == 0 {
 		return // FaultMissWakeups: this wake-up never happens
 	}
+	g.awaken(now)
+}
+
+// awaken is the GSME talking to its GPF: it reports, takes what the GPF queued for it, reads the
+// time, and sleeps again after its awake window.
+func (g *GSME) awaken(now time.Time) {
 	if g.net == nil || !g.hasGPF {
 		return
 	}

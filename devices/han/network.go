@@ -125,6 +125,7 @@ type Network struct {
 	members []member
 	// admit, when set, is asked before a device joins (the CHF's device log).
 	admit func(eui frame.EUI64) bool
+	drops []dropRule // frames lost on purpose (drop.go)
 }
 
 // NewNetwork returns a PAN with the given PAN ID on the medium.
@@ -247,6 +248,9 @@ func (nw *Network) Send(now time.Time, m *Message) error {
 	}
 	if m.Profile == 0 {
 		m.Profile = frame.ProfileSmartEnergy
+	}
+	if len(nw.drops) > 0 && nw.dropped(m) {
+		return nil
 	}
 	if dst.sleepy && !dst.awake {
 		if len(dst.held) >= maxSleepyQueue {

@@ -1,0 +1,223 @@
+package scenarios_test
+
+import (
+	"context"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/smetsim/smetsim/scenarios"
+)
+
+var _ = Describe("Steps", func() {
+	run := func(sc *scenarios.Scenario) scenarios.CaseResult {
+		return scenarios.RunCase(context.Background(), caseOf(sc), scenarios.Options{Seed: 7})
+	}
+
+	It("disables a supply through Transform and a signed pre-command, and reads it back", func() {
+		cr := run(scenario("disable",
+			send(3, "7.2", "supplier", esme, "<DisableSupply/>", nil),
+			device(4, esme, "supply", scenarios.OpEq, "disabled"),
+			send(5, "7.4", "supplier", esme, "<ReadSupplyStatus/>", &scenarios.Expect{Response: &scenarios.ResponseCheck{
+				Fields: []scenarios.Field{field(8, "ReadSupplyStatusRsp/SupplyState", scenarios.OpEq, "Disabled")}}}),
+		))
+		for _, s := range cr.Steps {
+			GinkgoWriter.Println(s.Name, s.Status, s.Failure)
+		}
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps).To(HaveLen(3))
+		sendStep := cr.Steps[0]
+		kinds := []string{}
+		for _, m := range sendStep.Messages {
+			kinds = append(kinds, m.Kind+" "+m.Code)
+		}
+		Expect(kinds).To(Equal([]string{"request ", "answer I0", "request ", "answer I99", "response I0"}))
+		Expect(sendStep.Before[esme]["supply"]).To(Equal("enabled"))
+		Expect(sendStep.After[esme]["supply"]).To(Equal("disabled"))
+		rsp := sendStep.Messages[4]
+		Expect(rsp.TRT).To(Equal(30 * time.Second))
+		Expect(rsp.Elapsed).To(BeNumerically(">", 0))
+		Expect(rsp.TRTBreached).To(BeFalse())
+	})
+})
+
+var _ = Describe("Each step kind", func() {
+	run := func(steps ...scenarios.Step) scenarios.CaseResult {
+		cr := scenarios.RunCase(context.Background(), caseOf(scenario("steps", steps...)), scenarios.Options{Seed: 3})
+		for _, s := range cr.Steps {
+			GinkgoWriter.Println(s.Name, s.Status, s.Failure, s.Skip)
+		}
+		return cr
+	}
+	response := func(code string) *scenarios.Expect {
+		return &scenarios.Expect{Response: &scenarios.ResponseCheck{Code: code}}
+	}
+
+	It("tops up a prepayment meter from the PPMID with a UTRN made for the amount", func() {
+		cr := run(
+			han(3, "top_up", ppmid, "electricity", "10.00"),
+			device(4, esme, "balance", scenarios.OpGe, "21.50"),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		top := cr.Steps[0]
+		Expect(top.Messages).To(HaveLen(1))
+		Expect(top.Messages[0].XML).To(MatchRegexp(`^[0-9]{20}$`))
+		Expect(top.Before[esme]["balance"]).To(HavePrefix("12."))
+		Expect(top.After[ppmid]["last_top_up"]).To(Equal("accepted: supply enabled, 10.00 for the ESME"))
+	})
+
+	It("lets the consumer enable an armed supply at the PPMID", func() {
+		cr := run(
+			send(3, "7.3", "supplier", esme, "<ArmSupply/>", nil),
+			device(4, esme, "supply", scenarios.OpEq, "armed"),
+			han(5, "enable_supply", ppmid, "", ""),
+			device(6, esme, "supply", scenarios.OpEq, "enabled"),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+	})
+
+	It("wakes a GSME at once, which takes the command its GPF queued", func() {
+		cr := run(
+			send(3, "7.3", "supplier", gsme, "<ArmSupply/>", &scenarios.Expect{NoResponse: true, Within: time.Second}),
+			device(4, gsme, "supply", scenarios.OpEq, "enabled"),
+			han(5, "wake", gsme, "", ""),
+			device(6, gsme, "supply", scenarios.OpEq, "armed"),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+	})
+
+	It("activates emergency credit on the meter, or says why the meter refused", func() {
+		cr := run(han(3, "emergency_credit", esme, "", ""))
+		if cr.Status == scenarios.Failed {
+			Expect(cr.Failure).To(HavePrefix("specs/runner.yaml:3: emergency_credit on " + esme + ": "))
+		}
+	})
+
+	It("advances the virtual clock by a duration, to an instant and to a GSME's wake-up", func() {
+		cr := run(
+			advance(3, 90*time.Minute),
+			scenarios.Step{Pos: at(4), Kind: scenarios.StepAdvance, Advance: &scenarios.Advance{To: "2026-03-27T03:00:00Z"}},
+			scenarios.Step{Pos: at(5), Kind: scenarios.StepAdvance, Advance: &scenarios.Advance{WakeOf: gsme}},
+			device(6, esme, "supply", scenarios.OpEq, "enabled"),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps[1].At).To(Equal(time.Date(2026, 3, 27, 1, 30, 0, 0, time.UTC)))
+		Expect(cr.Steps[2].At).To(Equal(time.Date(2026, 3, 27, 3, 0, 0, 0, time.UTC)))
+		Expect(cr.Steps[3].At).To(BeTemporally(">", cr.Steps[2].At))
+		Expect(cr.Steps[3].At).To(BeTemporally("<=", cr.Steps[2].At.Add(31*time.Minute)))
+		Expect(cr.Virtual).To(BeNumerically(">", 3*time.Hour))
+	})
+
+	It("takes a hub offline for a while: E20, then served again", func() {
+		cr := run(
+			fault(3, esme, "offline", time.Hour),
+			device(4, chf, "wan", scenarios.OpEq, "down"),
+			send(5, "4.1.1", "supplier", esme, "<ReadInstantaneousImportRegisters/>", response("E20")),
+			advance(6, time.Hour),
+			device(7, chf, "wan", scenarios.OpEq, "up"),
+			send(8, "4.1.1", "supplier", esme, "<ReadInstantaneousImportRegisters/>", nil),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps[0].After[chf]["wan"]).To(Equal("down"))
+	})
+
+	It("cuts the mains: the DCC raises N1, which an expect step waits for", func() {
+		cr := run(
+			fault(3, esme, "power_off", 0),
+			expectAlerts(4, 0, "N1"),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps[1].Messages).To(HaveLen(1))
+		Expect(cr.Steps[1].Messages[0].XML).To(ContainSubstring("PowerOutageEvent"))
+	})
+
+	It("makes a device slow: the request times out at its Target Response Time and the breach is counted", func() {
+		slow := fault(3, esme, "slow", 0)
+		slow.Fault.Latency = 45 * time.Second
+		cr := run(slow, send(4, "4.1.1", "supplier", esme, "<ReadInstantaneousImportRegisters/>", response("E21")))
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		rsp := cr.Steps[1].Messages[len(cr.Steps[1].Messages)-1]
+		Expect(rsp.Kind).To(Equal("response"))
+		Expect(rsp.TRTBreached).To(BeTrue())
+		Expect(rsp.TRT).To(Equal(30 * time.Second))
+		Expect(cr.Breaches).To(Equal(1))
+	})
+
+	It("injects a profile fault: a drifting clock", func() {
+		cr := run(
+			fault(3, esme, "clock_drift", 0),
+			advance(4, 24*time.Hour),
+			device(5, esme, "clock_offset", scenarios.OpGe, "59"),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+	})
+
+	It("loses HAN frames to and from a device", func() {
+		w, err := scenarios.NewWorld(scenario("drop"), 5, scenarios.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		defer w.Close()
+		dropped := w.Fleet.Medium.Stats().Dropped
+		Expect(w.RunStep(scenarios.Step{Pos: at(3), Kind: scenarios.StepFault,
+			Fault: &scenarios.Fault{Device: ppmid, Kind: "drop_frames", Every: 2, For: time.Hour}}).Status).To(Equal(scenarios.Passed))
+		Expect(w.Advance(30 * time.Minute)).To(Succeed())
+		Expect(w.Fleet.Medium.Stats().Dropped).To(BeNumerically(">", dropped))
+	})
+
+	It("fails a device check naming the step's line and what differed", func() {
+		cr := run(device(4, esme, "supply", scenarios.OpEq, "disabled"), advance(5, time.Hour))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(HavePrefix(`specs/runner.yaml:4: rtds-reference.ESME supply: expected "disabled", got "enabled"`))
+		Expect(cr.Steps[1].Status).To(Equal(scenarios.Skipped))
+		Expect(cr.Steps[1].Skip).To(Equal("an earlier step failed"))
+	})
+
+	It("fails an expect step when the alert never comes, saying which is missing", func() {
+		cr := run(expectAlerts(4, 10*time.Minute, "AD1"))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(ContainSubstring("specs/runner.yaml:4: alerts: expected AD1 within 10m0s, missing AD1"))
+	})
+
+	It("fails on an unexpected synchronous code, with the DCC's reason", func() {
+		cr := run(send(4, "7.2", "distributor", esme, "<DisableSupply/>", nil))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(MatchRegexp(`^specs/runner.yaml:4: answer to 7.2 [0-9A-F:-]+: expected I0, got E2 \(.+\)`))
+	})
+
+	It("runs teardown after a failure", func() {
+		sc := scenario("teardown", device(4, esme, "supply", scenarios.OpEq, "armed"))
+		sc.Teardown = []scenarios.Step{advance(6, time.Minute)}
+		cr := scenarios.RunCase(context.Background(), caseOf(sc), scenarios.Options{})
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Steps).To(HaveLen(2))
+		Expect(cr.Steps[1].Status).To(Equal(scenarios.Passed))
+	})
+})
+
+var _ = Describe("The Go API", func() {
+	It("builds a world, sends, waits for the response on the virtual clock and reads the devices", func() {
+		w, err := scenarios.NewWorld(scenario("api"), 11, scenarios.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		defer w.Close()
+		start := w.Now()
+		ex, err := w.Send(scenarios.Send{SRV: "7.2", As: "supplier", To: esme, Body: "<DisableSupply/>"})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(ex.Code()).To(Equal("I99"))
+		Expect(ex.Legs).To(HaveLen(2))
+		m, err := w.AwaitResponse(ex, time.Minute)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(m.Code).To(Equal("I0"))
+		Expect(m.Err).NotTo(HaveOccurred())
+		v, ok := m.Payload.Field("@MessageSuccess")
+		Expect(ok).To(BeTrue())
+		Expect(v).To(Equal("true"))
+		Expect(w.Now().Sub(start)).To(BeNumerically("<", time.Minute), "the clock stops when the response comes")
+		d, err := w.Device(esme)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(w.Property(d, "supply")).To(Equal("disabled"))
+		Expect(w.Advance(time.Hour)).To(Succeed())
+		Expect(w.Elapsed()).To(BeNumerically(">=", time.Hour))
+		_, err = w.Device("nowhere.ESME")
+		Expect(err).To(MatchError(ContainSubstring(`no premises "nowhere" in the fleet`)))
+	})
+})
