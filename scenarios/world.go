@@ -19,6 +19,7 @@ import (
 	"github.com/smetsim/smetsim/fixtures"
 	"github.com/smetsim/smetsim/simulator/catalogue"
 	"github.com/smetsim/smetsim/simulator/dcc"
+	"github.com/smetsim/smetsim/simulator/duis"
 	"github.com/smetsim/smetsim/simulator/duis/dsig"
 	"github.com/smetsim/smetsim/simulator/fleet"
 	"github.com/smetsim/smetsim/simulator/inventory"
@@ -514,8 +515,19 @@ func (w *World) Send(s Send) (*Exchange, error) {
 }
 
 // AwaitResponse runs the world's time until the asynchronous response to an exchange's request
-// arrives, for at most within, and returns it (nil if none came).
+// arrives, for at most within — 0 means the SRV's Target Response Time for the target device —
+// and returns it (nil if none came).
 func (w *World) AwaitResponse(ex *Exchange, within time.Duration) (*Message, error) {
+	if within <= 0 && ex.SRV != nil {
+		var kind devices.Kind
+		var wake time.Duration
+		if id, err := duis.ParseRequestID(ex.RequestID); err == nil {
+			if d, err := w.Device(id.Target.String()); err == nil {
+				kind, wake = d.Kind, w.wakeInterval(d)
+			}
+		}
+		within = ex.SRV.TargetResponseTime(kind, wake)
+	}
 	_, err := w.awaitUntil(w.Now().Add(within), func() bool { return w.Receiver.Response(ex.RequestID) != nil })
 	return w.Receiver.Response(ex.RequestID), err
 }
