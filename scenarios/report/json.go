@@ -230,12 +230,16 @@ func decodeError(name string, data []byte, err error) error {
 	)
 	switch {
 	case errors.As(err, &syn):
-		line, col := lineCol(data, syn.Offset)
+		// The offset is of the byte after the one found wrong, unless the file ended.
+		off := syn.Offset
 		msg := strings.TrimPrefix(syn.Error(), "json: ")
-		if syn.Offset >= int64(len(bytes.TrimRight(data, " \t\r\n"))) && strings.Contains(msg, "unexpected end") {
+		if strings.Contains(msg, "unexpected end") {
 			msg = "the file ends in the middle of the report: is it cut short?"
+		} else if off > 0 {
+			off--
 		}
-		return &yamldoc.Error{File: name, Line: line, Column: col, Field: pathAt(data, syn.Offset), Msg: msg}
+		line, col := lineCol(data, off)
+		return &yamldoc.Error{File: name, Line: line, Column: col, Field: pathAt(data, off+1), Msg: msg}
 	case errors.As(err, &typ):
 		path := pathAt(data, typ.Offset)
 		line, col := lineCol(data, offsetOf(data, path))
@@ -302,13 +306,16 @@ func locatedError(name string, data []byte, path, msg string) error {
 // offsetOf finds where the value at path starts in data, or the nearest enclosing value that is
 // there; -1 when none is.
 func offsetOf(data []byte, path string) int64 {
+	// encoding/json matches keys without regard to case, and so does this.
 	offs := map[string]int64{}
 	walk(data, func(p string, off int64, _ json.Token) bool {
-		offs[p] = off
+		if _, seen := offs[strings.ToLower(p)]; !seen {
+			offs[strings.ToLower(p)] = off
+		}
 		return true
 	})
 	for {
-		if off, ok := offs[path]; ok {
+		if off, ok := offs[strings.ToLower(path)]; ok {
 			return off
 		}
 		if path == "" {
@@ -343,7 +350,8 @@ var errStop = errors.New("stop")
 
 // walk visits every value of the JSON document in data, as far as it is well-formed, with its
 // path ("cases[2].steps[0].status"; "" for the root), the offset it starts at and its first
-// token (a json.Delim for objects and lists). visit returns false to stop.
+// token (a json.Delim for objects and lists; nil for null, and for where the document stops
+// being well-formed). visit returns false to stop.
 func walk(data []byte, visit func(path string, off int64, tok json.Token) bool) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var value func(path string, depth int) error
@@ -354,6 +362,7 @@ func walk(data []byte, visit func(path string, off int64, tok json.Token) bool) 
 		off := valueStart(data, dec.InputOffset())
 		tok, err := dec.Token()
 		if err != nil {
+			visit(path, off, nil) // where the document breaks off
 			return err
 		}
 		if !visit(path, off, tok) {

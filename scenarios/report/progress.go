@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -21,7 +20,7 @@ import (
 //	FAIL name: file.yaml:12:5: supply: got enabled, want disabled [seed 42]
 //	SKIP name: after --fail-fast
 //
-// A failure's later lines are indented under it, and it ends with the case's seed, which
+// Control characters in them are written as U+FFFD. A failure's later lines are indented under it, and it ends with the case's seed, which
 // reproduces it. Case may be called from several goroutines.
 type Progress struct {
 	w        io.Writer
@@ -44,7 +43,7 @@ func (p *Progress) Start(total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.total, p.done, p.failed = total, 0, 0
-	if !p.terminal {
+	if !p.terminal || total <= 0 {
 		return
 	}
 	p.bar = progressbar.NewOptions(total,
@@ -56,7 +55,6 @@ func (p *Progress) Start(total int) {
 		progressbar.OptionSetPredictTime(false),
 		progressbar.OptionSetRenderBlankState(true),
 		progressbar.OptionClearOnFinish(),
-		progressbar.OptionThrottle(65*time.Millisecond),
 	)
 }
 
@@ -76,14 +74,16 @@ func (p *Progress) Case(c scenarios.CaseResult) {
 		p.failed++
 	}
 	if p.bar == nil {
-		fmt.Fprintln(p.w, caseLine(&c))
+		fmt.Fprintln(p.w, printable(caseLine(&c)))
 		return
 	}
 	if c.Status == scenarios.Failed {
 		_ = p.bar.Clear()
-		fmt.Fprintln(p.w, caseLine(&c))
+		fmt.Fprintln(p.w, printable(caseLine(&c)))
 		p.bar.Describe(p.describe())
 	}
+	// Unthrottled: cases end at most a few hundred times a second, and the bar must come back
+	// at once under a failure just printed.
 	_ = p.bar.Set(p.done)
 }
 
@@ -111,4 +111,15 @@ func caseLine(c *scenarios.CaseResult) string {
 		return fmt.Sprintf("FAIL %s: %s [seed %d]", name, strings.ReplaceAll(reason, "\n", "\n    "), c.Seed)
 	}
 	return fmt.Sprintf("SKIP %s: %s", name, skipReason(c))
+}
+
+// printable replaces control characters other than tabs and line breaks by U+FFFD: a failure
+// may quote what a device or an endpoint sent, and that must not drive the terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r >= 0x20 && r != 0x7f && (r < 0x80 || r > 0x9f) {
+			return r
+		}
+		return '\uFFFD'
+	}, s)
 }

@@ -6,7 +6,9 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -27,11 +29,8 @@ const (
 // same checks as Read apply, so that what is written can always be read back — and is not
 // modified.
 func WriteDir(dir string, r *scenarios.Result) error {
-	if r == nil {
-		return fmt.Errorf("write report to %s: no result", dir)
-	}
-	if path, msg := validate(r); msg != "" {
-		return fmt.Errorf("write report to %s: %s: %s", dir, path, msg)
+	if err := check(r); err != nil {
+		return fmt.Errorf("write report to %s: %w", dir, err)
 	}
 	var files [3]bytes.Buffer
 	renders := []struct {
@@ -53,6 +52,38 @@ func WriteDir(dir string, r *scenarios.Result) error {
 		}
 	}
 	return nil
+}
+
+// check refuses a result that cannot be written as a report.
+func check(r *scenarios.Result) error {
+	if r == nil {
+		return errors.New("no result")
+	}
+	if path, msg := validate(r); msg != "" {
+		return fmt.Errorf("%s: %s", path, msg)
+	}
+	return nil
+}
+
+// WriteJUnit writes r as WriteDir writes junit.xml.
+func WriteJUnit(w io.Writer, r *scenarios.Result) error { return writeTo(w, r, writeJUnit) }
+
+// WriteJSON writes r as WriteDir writes report.json.
+func WriteJSON(w io.Writer, r *scenarios.Result) error { return writeTo(w, r, writeJSON) }
+
+// WriteHTML writes r as WriteDir writes report.html.
+func WriteHTML(w io.Writer, r *scenarios.Result) error { return writeTo(w, r, writeHTML) }
+
+func writeTo(w io.Writer, r *scenarios.Result, render func(*bytes.Buffer, *scenarios.Result) error) error {
+	if err := check(r); err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := render(&b, r); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
+	return err
 }
 
 // writeAtomic replaces path by data through a temporary file in the same directory.

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/smetsim/smetsim/scenarios"
@@ -98,3 +99,5 @@ func sampleResult() *scenarios.Result {
 	r.Tally()
 	return r
 }
+
+func stringsReplace(s, old, new string) string { return strings.Replace(s, old, new, 1) }

@@ -351,4 +351,3 @@ var _ = Describe("Result.Tally", func() {
 		Expect([]int{r.Passed, r.Failed, r.Skipped}).To(Equal([]int{0, 2, 1}))
 	})
 })
-
