@@ -58,12 +58,16 @@ func Read(dir string) (*scenarios.Result, error) {
 		return nil, fmt.Errorf("read report: %w", err)
 	}
 	defer f.Close()
+	tooLarge := &yamldoc.Error{File: path, Msg: fmt.Sprintf("larger than %d MiB: not a report.json", MaxReportBytes>>20)}
+	if st, err := f.Stat(); err == nil && st.Size() > MaxReportBytes {
+		return nil, tooLarge
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxReportBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read report %s: %w", path, err)
 	}
 	if len(data) > MaxReportBytes {
-		return nil, &yamldoc.Error{File: path, Msg: fmt.Sprintf("larger than %d MiB: not a report.json", MaxReportBytes>>20)}
+		return nil, tooLarge
 	}
 	return Parse(path, data)
 }
