@@ -97,7 +97,18 @@ func writeHTML(b *bytes.Buffer, r *scenarios.Result) error {
 			}
 		}
 	}
-	return htmlTemplate.Execute(b, v)
+	var page bytes.Buffer
+	if err := htmlTemplate.Execute(&page, v); err != nil {
+		return err
+	}
+	// Control characters quoted from devices or endpoints are errors in HTML: show them as U+FFFD.
+	b.WriteString(strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r <= 0x9f {
+			return '\uFFFD'
+		}
+		return r
+	}, page.String()))
+	return nil
 }
 
 func htmlCaseOf(i int, c *scenarios.CaseResult) *htmlCase {

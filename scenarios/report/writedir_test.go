@@ -217,6 +217,22 @@ var _ = Describe("WriteDir", func() {
 			Expect(err).NotTo(HaveOccurred(), string(out))
 		})
 
+		It("is judged by a schema that does refuse what CI servers would not read (xmllint)", func() {
+			xmllint := testtool.Require("xmllint")
+			for _, bad := range []string{
+				`<testsuites><testsuite name="s" tests="1"><testcase classname="s"/></testsuite></testsuites>`,
+				`<testsuites><testsuite name="s" tests="1" failures="-1"><testcase name="c"/></testsuite></testsuites>`,
+				`<testsuites><testsuite name="s" tests="1"><testcase name="c" time="1,5"/></testsuite></testsuites>`,
+				`<testsuites><testsuite name="s" tests="1"><testcase name="c"><skipped/><failure/></testcase></testsuite></testsuites>`,
+				`<testsuites><testsuite name="s" tests="1" timestamp="2026-06-01T00:00:00Z"/></testsuites>`,
+			} {
+				file := filepath.Join(GinkgoT().TempDir(), "bad.xml")
+				Expect(os.WriteFile(file, []byte(bad), 0o644)).To(Succeed())
+				out, err := exec.Command(xmllint, "--noout", "--schema", "testdata/junit.xsd", file).CombinedOutput()
+				Expect(err).To(HaveOccurred(), "accepted: %s\n%s", bad, out)
+			}
+		})
+
 		It("is valid against the JUnit schema for an empty run too (xmllint)", func() {
 			xmllint := testtool.Require("xmllint")
 			empty := filepath.Join(GinkgoT().TempDir(), "empty")
@@ -333,6 +349,7 @@ var _ = Describe("WriteDir", func() {
 			Expect(page).NotTo(ContainSubstring("<b>hostile"))
 			Expect(page).To(ContainSubstring("&lt;script&gt;alert(1)&lt;/script&gt;"))
 			Expect(strings.Count(page, "<script>")).To(Equal(1))
+			Expect(page).NotTo(MatchRegexp("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"), "control characters are HTML parse errors")
 		})
 	})
 })
