@@ -37,7 +37,8 @@ type CaseResult struct {
 	Vars     map[string]string `json:"vars,omitempty"`
 	Seed     uint64            `json:"seed"` // the case's own seed, derived from the run's
 	Status   Status            `json:"status"`
-	Failure  string            `json:"failure,omitempty"` // the first failure, with its file:line
+	Failure  string            `json:"failure,omitempty"`     // the first failure, with its file:line
+	Skip     string            `json:"skip_reason,omitempty"` // why a skipped case did not run
 	Wall     time.Duration     `json:"wall_ns"`
 	Virtual  time.Duration     `json:"virtual_ns"` // virtual time the case covered
 	Steps    []StepResult      `json:"steps"`
@@ -70,4 +71,19 @@ type Evidence struct {
 	TRT         time.Duration `json:"trt_ns,omitempty"`     // the target response time, for responses
 	TRTBreached bool          `json:"trt_breached,omitempty"`
 	XML         string        `json:"xml"`
+}
+
+// Tally sets Passed, Failed and Skipped from the statuses of Cases.
+func (r *Result) Tally() {
+	r.Passed, r.Failed, r.Skipped = 0, 0, 0
+	for i := range r.Cases {
+		switch r.Cases[i].Status {
+		case Passed:
+			r.Passed++
+		case Failed:
+			r.Failed++
+		case Skipped:
+			r.Skipped++
+		}
+	}
 }
