@@ -331,6 +331,10 @@ func unset(sc *Scenario, st *Step, name string) (where string, missing bool) {
 // checkCases expands every test case as Expand will, so that a mistake that only shows once a
 // row's values are in (an unknown device in one row) is found now.
 func (f *fileLoader) checkCases(sc *Scenario) {
+	if n := expandedSteps(sc); n > MaxExpandedSteps {
+		f.add(&yamldoc.Error{File: sc.File, Line: sc.Line, Column: 1, Msg: fmt.Sprintf("the scenario expands to %d steps over its parameter and foreach rows; the limit is %d", n, MaxExpandedSteps)})
+		return
+	}
 	bad := map[string]bool{}
 	for _, p := range f.badSteps {
 		bad[p] = true
@@ -361,6 +365,21 @@ func (f *fileLoader) checkCases(sc *Scenario) {
 			}
 		}
 	}
+}
+
+// MaxExpandedSteps bounds the steps a scenario's cases expand to together, so that a few lines of
+// aliased rows cannot make a suite that never finishes loading.
+const MaxExpandedSteps = 100_000
+
+// expandedSteps counts the steps of all of a scenario's cases once foreach rows are expanded.
+func expandedSteps(sc *Scenario) int {
+	per := 0
+	for _, set := range [][]Step{sc.Setup, sc.Steps, sc.Teardown} {
+		for _, st := range set {
+			per += max(len(st.ForEach), 1)
+		}
+	}
+	return per * max(len(sc.Parameters), 1)
 }
 
 func rowIndex(sc *Scenario, r *Row) int {

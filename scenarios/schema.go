@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -13,11 +14,14 @@ import (
 // checks shape only; Load checks meaning (that devices exist, that a CV suits the SRV …). Where
 // a value may be a ${variable}, the schema takes either a listed value or a reference.
 func Schema() []byte {
-	b, err := json.MarshalIndent(schema(), "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // keep "<" and "&&" readable in descriptions and the op list
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(schema()); err != nil {
 		panic(err) // the schema is built from maps of plain values
 	}
-	return append(b, '\n')
+	return b.Bytes()
 }
 
 type obj = map[string]any

@@ -52,6 +52,9 @@ func ParseTags(expr string) (*TagExpr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.tok.kind == tokBad && p.tok.text != "&" && p.tok.text != "|" {
+		return nil, p.errorf("%q cannot be in a tag; tags are letters, digits, '_', '.', ':' and '-'", p.tok.text)
+	}
 	if p.tok.kind != tokEnd {
 		return nil, p.errorf("unexpected %s: join tags with && or ||", p.tok.describe())
 	}
