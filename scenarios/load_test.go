@@ -86,6 +86,19 @@ var _ = Describe("Load", func() {
 		Expect(sc.Steps[0].Path).To(Equal("steps[0]"))
 	})
 
+	It("loads the example of docs/scenarios.md", func() {
+		doc, err := os.ReadFile("../docs/scenarios.md")
+		Expect(err).NotTo(HaveOccurred())
+		_, rest, ok := strings.Cut(string(doc), "```yaml\n")
+		Expect(ok).To(BeTrue())
+		example, _, _ := strings.Cut(rest, "```")
+		path := filepath.Join(GinkgoT().TempDir(), "example.yaml")
+		Expect(os.WriteFile(path, []byte(example), 0o644)).To(Succeed())
+		scs, err := scenarios.LoadFiles(path)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(scs[0].Steps).To(HaveLen(5))
+	})
+
 	It("reads a fleet file given relative to the scenario", func() {
 		scs, err := scenarios.LoadFiles("testdata/good/fleet-path.yaml")
 		Expect(err).NotTo(HaveOccurred())
