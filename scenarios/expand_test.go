@@ -146,3 +146,32 @@ var _ = Describe("Shard", func() {
 		Entry("no slash", "2", 0, 0, `shard "2": write K/N with 1 ≤ K ≤ N, such as 2/4`),
 	)
 })
+
+var _ = DescribeTable("ParseCheck",
+	func(check string, op scenarios.Op, value, msg string) {
+		gop, gv, err := scenarios.ParseCheck(check)
+		if msg != "" {
+			Expect(err).To(MatchError(ContainSubstring(msg)))
+			return
+		}
+		Expect(err).NotTo(HaveOccurred())
+		Expect([]any{gop, gv}).To(Equal([]any{op, value}))
+	},
+	Entry("a value", "Disabled", scenarios.OpEq, "Disabled", ""),
+	Entry("==", "== 1.4.2", scenarios.OpEq, "1.4.2", ""),
+	Entry("!=", "!= 0", scenarios.OpNe, "0", ""),
+	Entry("<=", "<= 12.5", scenarios.OpLe, "12.5", ""),
+	Entry(">=", ">=12.5", scenarios.OpGe, "12.5", ""),
+	Entry("<", "< 3", scenarios.OpLt, "3", ""),
+	Entry(">", "> 0", scenarios.OpGt, "0", ""),
+	Entry("~", `~ ^1\.4`, scenarios.OpMatches, `^1\.4`, ""),
+	Entry("contains", "contains Economy 7", scenarios.OpContains, "Economy 7", ""),
+	Entry("a word starting with contains", "containsX", scenarios.OpEq, "containsX", ""),
+	Entry("exists", "exists", scenarios.OpExists, "", ""),
+	Entry("== an operator", "== > 0", scenarios.OpEq, "> 0", ""),
+	Entry("an unknown comparison", "=> 5", scenarios.Op(""), "", `unknown comparison "=>"`),
+	Entry("a single =", "= 5", scenarios.Op(""), "", `unknown comparison "="`),
+	Entry("nothing to compare with", ">=", scenarios.Op(""), "", "compares with nothing"),
+	Entry("a regular expression that does not compile", "~ (", scenarios.Op(""), "", "does not compile"),
+	Entry("a regular expression with a variable, compiled later", "~ ${re}", scenarios.OpMatches, "${re}", ""),
+)

@@ -33,7 +33,9 @@ var (
 	codePattern  = regexp.MustCompile(`^[IEW][0-9]{1,8}$`)
 	alertPattern = regexp.MustCompile(`^[0-9A-Fa-f]{4}$|^[A-Z][A-Z0-9-]{0,31}$`)
 	xmlName      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
-	pathPattern  = regexp.MustCompile(`^(?:[A-Za-z_][A-Za-z0-9_.-]*/)*@?[A-Za-z_][A-Za-z0-9_.-]*$`)
+	// opLike is a run of comparison characters followed by a space: a comparison, or a typo of one.
+	opLike      = regexp.MustCompile(`^[=!<>~]+(?:\s|$)`)
+	pathPattern = regexp.MustCompile(`^(?:[A-Za-z_][A-Za-z0-9_.-]*/)*@?[A-Za-z_][A-Za-z0-9_.-]*$`)
 )
 
 func kindNames() []string {
@@ -305,6 +307,9 @@ func ParseCheck(s string) (Op, string, error) {
 	t := strings.TrimSpace(s)
 	if t == string(OpExists) {
 		return OpExists, "", nil
+	}
+	if m := opLike.FindString(t); m != "" && !contains(Ops, Op(strings.TrimSpace(m))) {
+		return "", "", fmt.Errorf("%q: unknown comparison %q; want ==, !=, <, <=, >, >=, ~ (regular expression), contains or exists (write \"== %s\" to compare with that text)", s, strings.TrimSpace(m), t)
 	}
 	for _, op := range Ops {
 		if op == OpExists {
