@@ -33,8 +33,8 @@ fuzz: ## run every fuzz target for $(FUZZTIME) each
 	  done; \
 	done
 
-run: build ## build, then run the main job (the default fleet for a virtual day)
-	./bin/smetsim fleet simulate
+run: build ## build, then run the main job (the built-in smoke suite of scenarios)
+	./bin/smetsim run
 
 clean: ## remove build output
 	rm -rf bin

@@ -63,27 +63,3 @@ func cmpFloat(a, b float64) int {
 	}
 	return 0
 }
-
-// ParseCheck reads a check as scenarios write it: a bare value (equality), or an operator and a
-// value ("> 0", ">= 12.5", "!= 0", "~ ^1\\.4", "contains Economy"), or "exists".
-func ParseCheck(s string) (Op, string, error) {
-	t := strings.TrimSpace(s)
-	if t == string(OpExists) {
-		return OpExists, "", nil
-	}
-	for _, op := range []Op{OpGe, OpLe, OpNe, OpEq, OpGt, OpLt, OpMatches} {
-		if rest, ok := strings.CutPrefix(t, string(op)); ok {
-			v := strings.TrimSpace(rest)
-			if op == OpMatches {
-				if _, err := regexp.Compile(v); err != nil {
-					return "", "", fmt.Errorf("%q: the pattern does not compile: %v", s, err)
-				}
-			}
-			return op, v, nil
-		}
-	}
-	if rest, ok := strings.CutPrefix(t, string(OpContains)+" "); ok {
-		return OpContains, strings.TrimSpace(rest), nil
-	}
-	return OpEq, t, nil
-}

@@ -36,11 +36,9 @@ type Options struct {
 	ext *external // shared by a run's worlds against an external DCC
 }
 
-// expandCase gives a case's setup, steps and teardown with its variables applied. Until the
-// loader's Expand replaces it, it returns the scenario's steps unchanged.
-var expandCase = func(c Case) (setup, steps, teardown []Step, err error) {
-	return c.Scenario.Setup, c.Scenario.Steps, c.Scenario.Teardown, nil
-}
+// expandCase gives a case's setup, steps and teardown with its variables applied and its foreach
+// rows expanded.
+var expandCase = Expand
 
 // CaseSeed derives a case's seed from the run's seed and the case's ID, so that a case gets the
 // same seed whichever cases run beside it, in whatever order, on whatever shard.

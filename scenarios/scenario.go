@@ -48,6 +48,8 @@ type Scenario struct {
 type Row struct {
 	Values map[string]string
 	Line   int
+	// Names are the row's variable names in the order written, for case names.
+	Names []string
 }
 
 // Pos is a place in a scenario file, for errors and reports.
@@ -72,7 +74,12 @@ const (
 // Step is one step of a scenario. Exactly one of the kind-specific fields is set, as Kind says.
 // ForEach, when set, repeats the step once per row with the row's variables.
 type Step struct {
-	Pos     Pos
+	Pos Pos
+	// Path is the step's field path in its file ("steps[2]", "setup[0]"), for errors.
+	Path string
+	// Where locates the step's values by their path within the step ("send.to",
+	// `device["rtds-reference.ESME"].supply`), for errors found when the step is expanded or run.
+	Where   map[string]Pos
 	Kind    StepKind
 	Name    string // optional label for reports
 	ForEach []Row
@@ -100,6 +107,10 @@ type Send struct {
 	// (the runner writes it in the sr: namespace). A scenario may write it as a YAML mapping, which
 	// the loader turns into this form.
 	Body string
+	// BodyFromMapping says Body was written as a YAML mapping: values substituted into it are
+	// XML-escaped, as they are text and attribute values there. Into a body written as XML they
+	// go as written.
+	BodyFromMapping bool
 	// ExecuteAt, when set, makes the request future-dated (sr:ExecutionDateTime in the body): an
 	// RFC 3339 instant, or a duration after the step's virtual time ("+1h").
 	ExecuteAt string

@@ -26,15 +26,6 @@ import (
 	"github.com/smetsim/smetsim/simulator/users"
 )
 
-// BuiltinUsers are the user aliases every scenario may use, with the EUIs of the built-in users
-// (fixtures/users.yaml).
-var BuiltinUsers = map[string]devices.EUI64{
-	"supplier":    {0x90, 0xB3, 0xD5, 0x1F, 0x30, 0x01, 0x00, 0x00},
-	"distributor": {0x90, 0xB3, 0xD5, 0x1F, 0x30, 0x02, 0x00, 0x00},
-	"transporter": {0x90, 0xB3, 0xD5, 0x1F, 0x30, 0x03, 0x00, 0x00},
-	"other":       {0x00, 0xDB, 0x12, 0x34, 0x56, 0x78, 0x00, 0x04},
-}
-
 // World is one test case's environment: its own premises on its own virtual clock, a mock DCC
 // for them behind an HTTP server, the Receive Response Service every user's asynchronous
 // messages go to, and a DUIS client holding each user's key and counter. Nothing is shared with
@@ -136,9 +127,9 @@ func readFixtures() (*fixtureSet, error) {
 	return fx, nil
 }
 
-// DefaultFleet returns the built-in fleet file (fixtures/fleets/default.yaml), for scenarios that
-// name none.
-func DefaultFleet() (*fleet.Spec, error) {
+// DefaultFleetSpec returns the built-in fleet file (fixtures/fleets/default.yaml), for scenarios
+// that name none.
+func DefaultFleetSpec() (*fleet.Spec, error) {
 	fx, err := loadFixtures()
 	if err != nil {
 		return nil, err
@@ -471,7 +462,7 @@ func (w *World) spec() *fleet.Spec {
 	if w.Scenario.Fleet != nil {
 		return w.Scenario.Fleet
 	}
-	spec, _ := DefaultFleet()
+	spec, _ := DefaultFleetSpec()
 	return spec
 }
 

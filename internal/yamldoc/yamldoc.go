@@ -55,6 +55,10 @@ func (e *Error) Error() string {
 type Doc struct {
 	Name string
 	file *ast.File
+	// root and prefix are set for a Doc over part of a file (DecodeNode): paths are relative to
+	// root, and errors name fields with prefix in front, as they are written in the whole file.
+	root   ast.Node
+	prefix string
 }
 
 // Decode parses data, read from the file called name, strictly into v.
@@ -81,27 +85,32 @@ func Decode(name string, data []byte, v any) (*Doc, error) {
 	if len(f.Docs) > 1 {
 		return nil, &Error{File: name, Line: docLine(f.Docs[1]), Msg: "file holds more than one YAML document"}
 	}
-	body, t := f.Docs[0].Body, reflect.TypeOf(v)
-	if err := walkTyped(body, t, "", 0, checkTaggedLists(name, body)); err != nil {
+	if err := decodeAt(name, f.Docs[0].Body, "", v); err != nil {
 		return nil, err
 	}
-	_ = walkTyped(body, t, "", 0, keepKeyText)
+	return doc, nil
+}
+
+// decodeAt decodes the tree under body, whose own field path is prefix, strictly into v.
+func decodeAt(name string, body ast.Node, prefix string, v any) error {
+	t := reflect.TypeOf(v)
+	if err := walkTyped(body, t, prefix, 0, checkTaggedLists(name, body)); err != nil {
+		return err
+	}
+	_ = walkTyped(body, t, prefix, 0, keepKeyText)
 	if err := nodeToValue(name, body, v); err != nil {
 		if e, ok := err.(*Error); ok {
-			return nil, e
+			return e
 		}
 		e := convert(name, err)
 		if ye, ok := e.(*Error); ok && ye.Line > 0 {
 			// The decoder knows only the token it stopped at; name the field the way the user
 			// would write it, so the message reads like the file.
-			ye.Field, _ = fieldAt(f.Docs[0].Body, "", ye.Line, ye.Column, 0)
+			ye.Field, _ = fieldAt(body, prefix, ye.Line, ye.Column, 0)
 		}
-		return nil, e
+		return e
 	}
-	if err := walkTyped(body, t, "", 0, checkWhole(name)); err != nil {
-		return nil, err
-	}
-	return doc, nil
+	return walkTyped(body, t, prefix, 0, checkWhole(name))
 }
 
 // walkTyped visits every node of the tree under n with the Go type it decodes into, following
@@ -508,7 +517,7 @@ func friendlyType(t string) string {
 // Errorf returns an *Error located at the field with the given path ("firmware[1].version"); if
 // the field is absent, at the nearest enclosing field that exists.
 func (d *Doc) Errorf(path, format string, args ...any) error {
-	e := &Error{File: d.Name, Field: path, Msg: fmt.Sprintf(format, args...)}
+	e := &Error{File: d.Name, Field: joinPath(d.prefix, path), Msg: fmt.Sprintf(format, args...)}
 	e.Line, e.Column = d.Position(path)
 	return e
 }
@@ -516,7 +525,7 @@ func (d *Doc) Errorf(path, format string, args ...any) error {
 // Position returns the line and column of the field with the given path, or of the nearest
 // enclosing field that exists; 0, 0 if none does.
 func (d *Doc) Position(path string) (int, int) {
-	if d == nil || d.file == nil {
+	if d == nil || (d.file == nil && d.root == nil) {
 		return 0, 0
 	}
 	for p := path; ; {
@@ -549,10 +558,13 @@ func startToken(n ast.Node) *token.Token {
 // node finds a field by path. Keys are matched literally so that keys with dots (SRV variants such
 // as "4.1.1") work, which a path query language would split.
 func (d *Doc) node(path string) ast.Node {
-	if len(d.file.Docs) == 0 {
-		return nil
+	n := d.root
+	if n == nil {
+		if len(d.file.Docs) == 0 {
+			return nil
+		}
+		n = d.file.Docs[0].Body
 	}
-	n := d.file.Docs[0].Body
 	for _, step := range splitPath(path) {
 		n = unwrap(n)
 		if step.key != "" {

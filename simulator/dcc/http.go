@@ -276,21 +276,8 @@ func contains(xs []int, x int) bool {
 // checkCommandVariant applies DUIS's rules for which command variants an SRV may use, with the
 // SMETS1 rule that nothing is delivered locally.
 func checkCommandVariant(s *srv.SRV, cv int) *failure {
-	switch {
-	case cv == 9:
-		return fail(E12, "command variant 9 is internal to the DCC and never accepted from a User")
-	case cv < 1 || cv > 9:
-		return fail(E12, "command variant %d does not exist", cv)
-	case s.NonDevice && cv != 8:
-		return fail(E12, "%s is answered by the DCC itself: it takes command variant 8, not %d", s.Variant, cv)
-	case !s.NonDevice && cv == 8:
-		return fail(E12, "%s goes to a device: command variant 8 is for non-device requests", s.Variant)
-	case cv == 2 || cv == 3 || cv == 6 || cv == 7:
-		return fail(E12, "command variant %d asks for local delivery, which SMETS1 devices do not have", cv)
-	case s.Critical && cv == 1:
-		return fail(E12, "%s is critical: send it to Transform with command variant 4, then sign the pre-command (CV 5)", s.Variant)
-	case !s.Critical && (cv == 4 || cv == 5):
-		return fail(E12, "%s is not critical: command variants 4 and 5 are for critical requests", s.Variant)
+	if err := s.CheckCommandVariant(cv); err != nil {
+		return fail(E12, "%v", err)
 	}
 	return nil
 }

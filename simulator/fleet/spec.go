@@ -192,6 +192,23 @@ func ParseSpec(name string, data []byte, cat *catalogue.Catalogue) (*Spec, error
 	if err != nil {
 		return nil, err
 	}
+	return parseSpec(doc, raw, cat)
+}
+
+// ParseSpecNode reads and validates a fleet written inside another YAML document (a scenario's
+// inline fleet), with the same rules as ParseSpec; errors name the enclosing file and the field
+// as written there ("fleet.premises[0].devices.ESME.model").
+func ParseSpecNode(n *yamldoc.Node, cat *catalogue.Catalogue) (*Spec, error) {
+	var raw rawSpec
+	doc, err := yamldoc.DecodeNode(n, &raw)
+	if err != nil {
+		return nil, err
+	}
+	return parseSpec(doc, raw, cat)
+}
+
+func parseSpec(doc *yamldoc.Doc, raw rawSpec, cat *catalogue.Catalogue) (*Spec, error) {
+	var err error
 	s := &Spec{Name: raw.Name, Description: raw.Description, Start: DefaultStart,
 		Tariffs: map[string]*devices.Tariff{}, Calendars: map[string]*devices.NonDisablement{}}
 	if s.Name == "" {
