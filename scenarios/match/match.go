@@ -13,8 +13,8 @@ package match
 
 import (
 	"fmt"
+	"strings"
 
-	"github.com/onsi/gomega/gcustom"
 	"github.com/onsi/gomega/types"
 
 	"github.com/smetsim/smetsim/devices"
@@ -25,25 +25,47 @@ import (
 // message (a *scenarios.Message: an answer, an asynchronous response or an alert) carries the DUIS
 // response code.
 func HaveResponseCode(code string) types.GomegaMatcher {
-	d := &gotData{Want: code}
-	return gcustom.MakeMatcher(func(actual any) (bool, error) {
+	m := &matcher{}
+	m.match = func(actual any) (bool, error) {
 		got, err := responseCode(actual)
 		if err != nil {
 			return false, err
 		}
-		d.got = got
+		m.got = got
 		return got == code, nil
-	}).WithTemplate("Expected response code {{.Data.Want}}, got {{.Data.Got}}", d)
+	}
+	m.message = func(to string) string {
+		return fmt.Sprintf("Expected response code %s%s, got %s", not(to), code, m.got)
+	}
+	return m
 }
 
-// gotData carries what a matcher read into its failure message.
-type gotData struct {
-	Want string
-	got  string
+// matcher is a Gomega matcher whose failure messages say only what it read. Gomega's own
+// gcustom matchers render the whole actual value into every message, and rendering a live
+// World or Receiver reads device state while the clock's goroutine writes it: a data race
+// the race detector reports, and pages of output nobody wants.
+type matcher struct {
+	match   func(actual any) (bool, error)
+	message func(to string) string // to is "to" or "not to"
+	got     string
 }
 
-// Got is the value read.
-func (g *gotData) Got() string { return g.got }
+// Match implements types.GomegaMatcher.
+func (m *matcher) Match(actual any) (bool, error) { return m.match(actual) }
+
+// FailureMessage implements types.GomegaMatcher.
+func (m *matcher) FailureMessage(any) string { return m.message("to") }
+
+// NegatedFailureMessage implements types.GomegaMatcher.
+func (m *matcher) NegatedFailureMessage(any) string { return m.message("not to") }
+
+// not turns "not to" into "not " for messages phrased without "to".
+func not(to string) string {
+	if to == "not to" {
+		return "not "
+	}
+	return ""
+}
 
 func responseCode(actual any) (string, error) {
 	switch a := actual.(type) {
@@ -66,14 +88,23 @@ func responseCode(actual any) (string, error) {
 // ignoring case) or a comparison ("> 0", ">= 12.5", "~ ^1\\.4", "contains Economy", "exists").
 func HaveField(path, check string) types.GomegaMatcher {
 	op, want, err := scenarios.ParseCheck(check)
-	return gcustom.MakeMatcher(func(m *scenarios.Message) (bool, error) {
+	mt := &matcher{}
+	mt.match = func(actual any) (bool, error) {
 		if err != nil {
 			return false, fmt.Errorf("HaveField %q: %w", check, err)
+		}
+		m, ok := actual.(*scenarios.Message)
+		if !ok {
+			return false, fmt.Errorf("HaveField wants a *scenarios.Message, got %T", actual)
 		}
 		if m == nil || m.Payload == nil {
 			return false, fmt.Errorf("HaveField: the message carries no payload")
 		}
 		got, ok := m.Payload.Field(path)
+		mt.got = got
+		if !ok {
+			mt.got = "no such field"
+		}
 		if op == scenarios.OpExists {
 			return ok, nil
 		}
@@ -81,7 +112,11 @@ func HaveField(path, check string) types.GomegaMatcher {
 			return false, nil
 		}
 		return scenarios.Compare(got, op, want) == "", nil
-	}).WithMessage(fmt.Sprintf("have %s %s", path, check))
+	}
+	mt.message = func(to string) string {
+		return fmt.Sprintf("Expected the message %s have %s %s, got %s", to, path, check, mt.got)
+	}
+	return mt
 }
 
 // HaveSupplyState succeeds when a World's device (by reference: "<premises>.<KIND>" or an EUI-64)
@@ -99,47 +134,65 @@ func HaveSupplyState(ref string, state any) types.GomegaMatcher {
 // checks it.
 func HaveProperty(ref, prop, check string) types.GomegaMatcher {
 	op, want, perr := scenarios.ParseCheck(check)
-	var got string
-	return gcustom.MakeMatcher(func(w *scenarios.World) (bool, error) {
+	m := &matcher{}
+	m.match = func(actual any) (bool, error) {
 		if perr != nil {
 			return false, fmt.Errorf("HaveProperty %q: %w", check, perr)
+		}
+		w, ok := actual.(*scenarios.World)
+		if !ok || w == nil {
+			return false, fmt.Errorf("HaveProperty wants a *scenarios.World, got %T", actual)
 		}
 		d, err := w.Device(ref)
 		if err != nil {
 			return false, err
 		}
-		if got, err = w.Property(d, prop); err != nil {
+		if m.got, err = w.Property(d, prop); err != nil {
 			return false, err
 		}
-		return scenarios.Compare(got, op, want) == "", nil
-	}).WithTemplate("Expected {{.Data.Ref}} {{.To}} have {{.Data.Prop}} {{.Data.Check}}, got {{.Data.Got}}",
-		&propData{Ref: ref, Prop: prop, Check: check, got: &got})
+		return scenarios.Compare(m.got, op, want) == "", nil
+	}
+	m.message = func(to string) string {
+		return fmt.Sprintf("Expected %s %s have %s %s, got %s", ref, to, prop, check, m.got)
+	}
+	return m
 }
-
-type propData struct {
-	Ref, Prop, Check string
-	got              *string
-}
-
-// Got is the value read, for the failure message.
-func (p *propData) Got() string { return *p.got }
 
 // HaveAlert succeeds when a Receive Response Service (a *scenarios.Receiver, such as World.Receiver)
 // or a list of messages holds an alert with the code: a device alert's 4 hex digits ("8F1C") or a
 // DCC alert's code ("AD1", "N42").
 func HaveAlert(code string) types.GomegaMatcher {
-	return gcustom.MakeMatcher(func(actual any) (bool, error) {
+	m := &matcher{}
+	m.match = func(actual any) (bool, error) {
+		var msgs []*scenarios.Message
 		switch a := actual.(type) {
 		case *scenarios.Receiver:
-			return len(a.Alerts(code)) > 0, nil
+			msgs = a.Messages()
 		case []*scenarios.Message:
-			for _, m := range a {
-				if m.AlertCode == code {
-					return true, nil
-				}
-			}
-			return false, nil
+			msgs = a
+		default:
+			return false, fmt.Errorf("HaveAlert wants a *scenarios.Receiver or []*scenarios.Message, got %T", actual)
 		}
-		return false, fmt.Errorf("HaveAlert wants a *scenarios.Receiver or []*scenarios.Message, got %T", actual)
-	}).WithMessage("have alert " + code)
+		var seen []string
+		for _, msg := range msgs {
+			if strings.EqualFold(msg.AlertCode, code) {
+				return true, nil
+			}
+			if msg.AlertCode != "" {
+				seen = append(seen, msg.AlertCode)
+			}
+		}
+		m.got = "alerts " + fmt.Sprint(seen)
+		if len(seen) == 0 {
+			m.got = "no alerts"
+		}
+		return false, nil
+	}
+	m.message = func(to string) string {
+		if to == "not to" {
+			return "Expected no alert " + code + ", but one arrived"
+		}
+		return fmt.Sprintf("Expected alert %s, got %s", code, m.got)
+	}
+	return m
 }
