@@ -579,7 +579,7 @@ func (c *stepChecker) expect(prefix string, x *Expect) {
 	for _, fl := range x.Response.Fields {
 		key := yamldoc.Join(prefix+".response.fields", fl.Path)
 		if !pathPattern.MatchString(fl.Path) {
-			c.errorf(key, "%q is not a path: element local names separated by /, with @name for an attribute at the end", fl.Path)
+			c.errorf(key, "%q is not a path: element local names separated by /, each maybe with a position from 1 ([2]), with @name for an attribute at the end", fl.Path)
 		}
 		if fl.Op == OpMatches {
 			if _, err := regexp.Compile(fl.Value); err != nil {

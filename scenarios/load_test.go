@@ -186,7 +186,7 @@ var _ = Describe("Load", func() {
 			"20:14: steps[9].send.body.ns:Read: \"ns:Read\" is not an XML element name (write it without a namespace prefix)",
 			"20:57: steps[9].send.body.ReadFirmwareVersion.@x: wrong type: got a list, want the attribute's value",
 			"21:22: steps[9].send.expect.code: \"OK\" is not a DUIS response code such as I0, I99 or E19",
-			"21:46: steps[9].send.expect.response.fields.a//b: \"a//b\" is not a path: element local names from the payload's root separated by /, with @name for an attribute at the end",
+			"21:46: steps[9].send.expect.response.fields.a//b: \"a//b\" is not a path: element local names from the payload's root separated by /, each maybe with a position from 1 ([2]), with @name for an attribute at the end",
 			"21:68: steps[9].send.expect.response.fields.Rsp/V: \"~ ([\": the regular expression does not compile: missing closing ]: `[`",
 			"21:85: steps[9].send.expect.response.fields.Rsp/W: \">\" compares with nothing: write the value after >",
 		),

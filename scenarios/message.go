@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -223,7 +224,9 @@ func parseDateTime(s string) (time.Time, error) {
 }
 
 // Field finds the value at a path of element local names from the payload's root (the root's
-// own name may lead the path or be left out), or an attribute with a final "@name" segment.
+// own name may lead the path or be left out), or an attribute with a final "@name" segment. A
+// name may end in "[n]" to take the nth element of that name among its siblings, counting from
+// 1 as XPath does ("TariffTOUPriceMatrix/TariffTOUPrice[2]"); without it the first is taken.
 // ok is false when the path leads nowhere.
 func (n *Node) Field(path string) (string, bool) {
 	if n == nil {
@@ -244,11 +247,32 @@ func (n *Node) Field(path string) (string, bool) {
 			v, ok := cur.Attrs[p[1:]]
 			return v, ok
 		}
-		if cur = cur.Child(p); cur == nil {
+		if cur = cur.nth(p); cur == nil {
 			return "", false
 		}
 	}
 	return strings.TrimSpace(cur.Text), true
+}
+
+// nth returns the child a path segment names: "Name" is the first child of that local name,
+// "Name[n]" the nth (from 1); nil when there is none or the position is not a positive number.
+func (n *Node) nth(seg string) *Node {
+	name, pos, ok := strings.Cut(seg, "[")
+	if !ok {
+		return n.Child(seg)
+	}
+	k, err := strconv.Atoi(strings.TrimSuffix(pos, "]"))
+	if err != nil || k < 1 || !strings.HasSuffix(pos, "]") {
+		return nil
+	}
+	for _, c := range n.Children {
+		if c.Local == name {
+			if k--; k == 0 {
+				return c
+			}
+		}
+	}
+	return nil
 }
 
 // outline lists an element's attributes and children by name, for a message saying what a

@@ -35,7 +35,9 @@ var (
 	xmlName      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 	// opLike is a run of comparison characters followed by a space: a comparison, or a typo of one.
 	opLike      = regexp.MustCompile(`^[=!<>~]+(?:\s|$)`)
-	pathPattern = regexp.MustCompile(`^(?:[A-Za-z_][A-Za-z0-9_.-]*/)*@?[A-Za-z_][A-Za-z0-9_.-]*$`)
+	// pathPattern is a field path: element names, each maybe with a position ("Price[2]"), and
+	// perhaps an attribute at the end.
+	pathPattern = regexp.MustCompile(`^(?:[A-Za-z_][A-Za-z0-9_.-]*(?:\[[1-9][0-9]{0,5}\])?/)*(?:@[A-Za-z_][A-Za-z0-9_.-]*|[A-Za-z_][A-Za-z0-9_.-]*(?:\[[1-9][0-9]{0,5}\])?)$`)
 )
 
 func kindNames() []string {
@@ -265,7 +267,7 @@ func (f *fileLoader) response(st *Step, prefix string, n *yamldoc.Node) *Respons
 		for i := range v.Entries {
 			e := &v.Entries[i]
 			if !strings.Contains(e.Key, "${") && !pathPattern.MatchString(e.Key) {
-				f.add(e.KeyErrorf("%q is not a path: element local names from the payload's root separated by /, with @name for an attribute at the end", e.Key))
+				f.add(e.KeyErrorf("%q is not a path: element local names from the payload's root separated by /, each maybe with a position from 1 ([2]), with @name for an attribute at the end", e.Key))
 				continue
 			}
 			op, val, ok := f.check(e.Value)

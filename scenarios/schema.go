@@ -129,7 +129,7 @@ func schema() obj {
 				"description": "device alerts as 4 hex digits (\"8F1C\"), DCC alerts such as AD1 or N42"},
 			"response": strictObject(obj{
 				"code":   ref("code"),
-				"fields": obj{"type": "object", "additionalProperties": ref("check"), "description": "path (element local names from the payload's root, @name for an attribute) → check"},
+				"fields": obj{"type": "object", "additionalProperties": ref("check"), "description": "path (element local names from the payload's root, Name[2] for the second of that name, @name for an attribute) → check"},
 			}),
 			"device": obj{"type": "object", "minProperties": 1, "description": "device reference → {property: check}",
 				"additionalProperties": obj{"type": "object", "minProperties": 1, "propertyNames": obj{"enum": props}, "additionalProperties": ref("check")}},
