@@ -77,6 +77,17 @@ var _ = Describe("Each step kind", func() {
 		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
 	})
 
+	It("opens an armed gas valve at the GSME itself, as a SMETS1 PPMID cannot", func() {
+		cr := run(
+			send(3, "7.3", "supplier", gsme, "<ArmSupply/>", &scenarios.Expect{NoResponse: true, Within: time.Second}),
+			han(4, "wake", gsme, "", ""),
+			device(5, gsme, "supply", scenarios.OpEq, "armed"),
+			han(6, "enable_supply", gsme, "", ""),
+			device(7, gsme, "supply", scenarios.OpEq, "enabled"),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+	})
+
 	It("wakes a GSME at once, which takes the command its GPF queued", func() {
 		cr := run(
 			send(3, "7.3", "supplier", gsme, "<ArmSupply/>", &scenarios.Expect{NoResponse: true, Within: time.Second}),
