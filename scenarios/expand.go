@@ -724,7 +724,19 @@ func (c *stepChecker) han(h *HANAction) {
 	if h.Action == "wake" {
 		want = devices.KindGSME
 	}
-	if kind, ok := c.resolve("han.device", h.Device); ok && kind != want {
+	kind, ok := c.resolve("han.device", h.Device)
+	// A supply disabled remotely is re-enabled locally: at the PPMID for electricity, and at the
+	// meter itself — the only way for a SMETS1 gas valve, which the PPMID cannot open.
+	atMeter := h.Action == "enable_supply" && ok && (kind == devices.KindESME || kind == devices.KindGSME)
+	switch {
+	case atMeter && h.Fuel != "":
+		c.errorf("han.fuel", "enable_supply at a meter takes no fuel: the meter is its own")
+		return
+	case atMeter:
+		return
+	case ok && kind != want && h.Action == "enable_supply":
+		c.errorf("han.device", "enable_supply acts on a PPMID, an ESME or a GSME; %s is %s", h.Device, article(kind))
+	case ok && kind != want:
 		c.errorf("han.device", "%s acts on %s; %s is %s", h.Action, article(want), h.Device, article(kind))
 	}
 	if h.Action == "wake" {

@@ -211,6 +211,8 @@ var _ = Describe("Load", func() {
 			"22:21: steps[16].fault.device: fault wan_down does not apply to an ESME; it is for CHF",
 			"23:24: steps[17].advance.wake_of: rtds-reference.ESME is an ESME; only a GSME wakes",
 			"24:42: steps[18].send.to: ${kind} has no value: set it in variables, in every parameters row or in every foreach row of the step",
+			"25:69: steps[19].han.fuel: enable_supply at a meter takes no fuel: the meter is its own",
+			"26:42: steps[20].han.device: enable_supply acts on a PPMID, an ESME or a GSME; rtds-reference.CHF is a CHF",
 		),
 		Entry("inline-fleet.yaml", "testdata/bad/inline-fleet.yaml",
 			"10:45: fleet.premises[0].devices.ESME.model: unknown Device Model \"acme-e470@9.9\": family acme-e470 has firmware versions 1.4.2, 1.5.0",

@@ -38,7 +38,8 @@ type Message struct {
 	// PreCommand is a Transform answer's GBCS pre-command, to be signed.
 	PreCommand []byte
 	// Payload is the MMC payload (the element inside ra:SMETSData, or a device alert's
-	// ra:Payload content), nil when there is none.
+	// ra:Payload content), or a synchronous answer's content (sr:DSPInventory, sr:PreCommand …);
+	// nil when there is none.
 	Payload *Node
 	XML     []byte
 
@@ -173,6 +174,13 @@ func ParseMessage(doc []byte) (*Message, error) {
 	case "ResponseMessage":
 		m.Kind = KindAnswer
 		m.SRV = el.text("ServiceReferenceVariant")
+		// The answer's content (a non-device request's result, such as sr:DSPInventory, or a
+		// Transform's sr:PreCommand) is its payload, for field checks.
+		for _, c := range el.Children {
+			if c.Local != "ServiceReference" && c.Local != "ServiceReferenceVariant" {
+				m.Payload = c
+			}
+		}
 		if p := el.Path("PreCommand/GBCSPayload"); p != nil {
 			if m.PreCommand, err = base64.StdEncoding.DecodeString(strings.TrimSpace(p.Text)); err != nil {
 				return nil, fmt.Errorf("parse response: PreCommand/GBCSPayload: %w", err)

@@ -135,7 +135,7 @@ func schema() obj {
 				"additionalProperties": obj{"type": "object", "minProperties": 1, "propertyNames": obj{"enum": props}, "additionalProperties": ref("check")}},
 			"han": strictObject(obj{
 				"action": orVariable(HANActions, "what the consumer or installer does"),
-				"device": str("the PPMID (top_up, emergency_credit, enable_supply) or the GSME (wake)"),
+				"device": str("the PPMID (top_up, emergency_credit, enable_supply), a meter (enable_supply at the meter) or the GSME (wake)"),
 				"fuel":   orVariable(Fuels, "for PPMID actions; default electricity"),
 				"amount": obj{"type": []string{"string", "number"}, "description": "£ for top_up"},
 				"utrn":   obj{"type": []string{"string", "integer"}, "description": "a UTRN (20 digits) instead of an amount"},

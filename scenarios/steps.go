@@ -257,6 +257,19 @@ func (s *stepRun) send() {
 	if execAt.After(from) {
 		from = execAt
 	}
+	// A non-device request (CV 8) is answered synchronously and nothing follows: its response
+	// check reads that answer, whose code the check above has already compared.
+	if last := ex.Last(); last.CV == 8 && last.Answer != nil && exp.Response != nil {
+		rc := *exp.Response
+		if rc.Code == "" {
+			rc.Code = got
+		}
+		s.checkResponse(last.Answer, &rc, sd.SRV)
+		if len(exp.Alerts) > 0 {
+			s.expectAlerts(exp, user, true, sentAt)
+		}
+		return
+	}
 	if exp.NoResponse || exp.Response != nil || got == "I99" {
 		arrived, err := w.awaitUntil(from.Add(within), func() bool { return w.Receiver.Response(ex.RequestID) != nil })
 		if err != nil {

@@ -77,6 +77,17 @@ var _ = Describe("Each step kind", func() {
 		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
 	})
 
+	It("opens an armed gas valve at the GSME itself, as a SMETS1 PPMID cannot", func() {
+		cr := run(
+			send(3, "7.3", "supplier", gsme, "<ArmSupply/>", &scenarios.Expect{NoResponse: true, Within: time.Second}),
+			han(4, "wake", gsme, "", ""),
+			device(5, gsme, "supply", scenarios.OpEq, "armed"),
+			han(6, "enable_supply", gsme, "", ""),
+			device(7, gsme, "supply", scenarios.OpEq, "enabled"),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+	})
+
 	It("wakes a GSME at once, which takes the command its GPF queued", func() {
 		cr := run(
 			send(3, "7.3", "supplier", gsme, "<ArmSupply/>", &scenarios.Expect{NoResponse: true, Within: time.Second}),
@@ -182,6 +193,22 @@ var _ = Describe("Each step kind", func() {
 		cr := run(send(4, "7.2", "distributor", esme, "<DisableSupply/>", nil))
 		Expect(cr.Status).To(Equal(scenarios.Failed))
 		Expect(cr.Failure).To(MatchRegexp(`^specs/runner.yaml:4: answer to 7.2 [0-9A-F:-]+: expected I0, got E2 \(.+\)`))
+	})
+
+	It("checks a non-device request's synchronous answer with the response check: nothing else follows", func() {
+		body := "<ReadInventory><DeviceID>00-DB-12-34-56-78-90-A0</DeviceID></ReadInventory>"
+		cr := run(send(3, "8.2", "supplier", "DCC", body, &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{
+			field(4, "DSPInventory/Device/DeviceStatus", scenarios.OpEq, "Commissioned"),
+			field(5, "Device/DeviceFirmwareVersion", scenarios.OpEq, "1.4.2"),
+		}}}))
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Virtual).To(BeNumerically("<", time.Second), "no wait for an asynchronous response")
+
+		cr = run(send(3, "8.2", "supplier", "DCC", body, &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{
+			field(4, "DSPInventory/Device/DeviceStatus", scenarios.OpEq, "Decommissioned"),
+		}}}))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(HavePrefix(`specs/runner.yaml:4: field DSPInventory/Device/DeviceStatus: expected "Decommissioned", got "Commissioned"`))
 	})
 
 	It("runs teardown after a failure", func() {
