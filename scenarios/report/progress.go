@@ -17,11 +17,12 @@ import (
 // case:
 //
 //	PASS name (1.2s)
-//	FAIL name: file.yaml:12:5: supply: got enabled, want disabled [seed 42]
+//	FAIL name: file.yaml:12:5: supply: got enabled, want disabled (seed 42: rerun with --seed 42)
 //	SKIP name: after --fail-fast
 //
-// Control characters in them are written as U+FFFD. A failure's later lines are indented under it, and it ends with the case's seed, which
-// reproduces it. Case may be called from several goroutines.
+// Control characters in them are written as U+FFFD. A failure's later lines are indented under it; the runner's failure text ends with the
+// run's seed, which reproduces it (the case's own seed, derived from it and the case's ID, is in the
+// reports, not here: --seed takes the run's). Case may be called from several goroutines.
 type Progress struct {
 	w        io.Writer
 	terminal bool
@@ -108,7 +109,7 @@ func caseLine(c *scenarios.CaseResult) string {
 		if reason == "" {
 			reason = "failed"
 		}
-		return fmt.Sprintf("FAIL %s: %s [seed %d]", name, strings.ReplaceAll(reason, "\n", "\n    "), c.Seed)
+		return fmt.Sprintf("FAIL %s: %s", name, strings.ReplaceAll(reason, "\n", "\n    "))
 	}
 	return fmt.Sprintf("SKIP %s: %s", name, skipReason(c))
 }
