@@ -170,9 +170,11 @@ func skippedCase(c Case, runSeed uint64, why string) CaseResult {
 // RunCase runs one test case on a world of its own, with the seed derived from the run's
 // (opts.Seed) and the case's ID: setup, then the steps, each skipped once one has failed; the
 // teardown always. A failure ends with the run's seed, which reproduces it.
-func RunCase(ctx context.Context, c Case, opts Options) CaseResult {
-	cr := caseHeader(c, opts.Seed)
+func RunCase(ctx context.Context, c Case, opts Options) (cr CaseResult) {
+	cr = caseHeader(c, opts.Seed)
 	t0 := time.Now()
+	// cr is the named result, so the wall time, taken after the world is closed, is what the
+	// caller gets.
 	defer func() { cr.Wall = time.Since(t0) }()
 	fail := func(msg string) {
 		cr.Status = Failed

@@ -69,6 +69,10 @@ var _ = Describe("Run", func() {
 		Expect(slow.Failure).To(HavePrefix("specs/runner.yaml:4: response to 4.1.1 "))
 		Expect(slow.Failure).To(ContainSubstring("expected I0, got E21 (the device did not answer within the target response time (30s))"))
 		Expect(slow.Breaches).To(Equal(1))
+		for _, c := range res.Cases {
+			Expect(c.Wall).To(BeNumerically(">", 0), "%s: each case reports the wall time it took", c.ID)
+			Expect(c.Virtual).To(BeNumerically(">", 0), "%s: and the virtual time it covered", c.ID)
+		}
 	})
 
 	It("reproduces a failing case from the run's seed, alone or among others", func() {
