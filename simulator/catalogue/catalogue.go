@@ -267,9 +267,10 @@ func ParseProfile(name string, data []byte) ([]*devices.Model, error) {
 	} else if poll != 0 {
 		return nil, doc.Errorf("poll_interval", "only a PPMID polls its meters")
 	}
-	baseLatency := devices.Latency{Dist: devices.LatencyLogNormal, Median: 2 * time.Second, P95: 8 * time.Second, Max: 60 * time.Second}
+	trt := srv.DeviceTRT(kind, wake)
+	baseLatency := devices.Latency{Dist: devices.LatencyLogNormal, Median: 2 * time.Second, P95: 8 * time.Second, Max: 25 * time.Second}
 	if raw.Latency != nil {
-		if baseLatency, err = latency(doc, "latency", raw.Latency); err != nil {
+		if baseLatency, err = latency(doc, "latency", raw.Latency, kind, trt); err != nil {
 			return nil, err
 		}
 	}
@@ -306,7 +307,7 @@ func ParseProfile(name string, data []byte) ([]*devices.Model, error) {
 			Latency: baseLatency, WakeInterval: wake, AwakeWindow: awake, PollInterval: poll, Tiers: raw.Tiers, Export: raw.Export,
 		}
 		if fw.Latency != nil {
-			if m.Latency, err = latency(doc, p+".latency", fw.Latency); err != nil {
+			if m.Latency, err = latency(doc, p+".latency", fw.Latency, kind, trt); err != nil {
 				return nil, err
 			}
 		}
@@ -338,7 +339,10 @@ func duration(doc *yamldoc.Doc, field, s string) (time.Duration, error) {
 	return d, nil
 }
 
-func latency(doc *yamldoc.Doc, field string, r *rawLatency) (devices.Latency, error) {
+// latency reads a latency distribution, bounded by trt, the Target Response Time of a request to
+// the kind: a healthy device answers within it, so that a run passes on every seed and a TRT breach
+// is something a scenario asks for (its slow fault), never a roll of the dice.
+func latency(doc *yamldoc.Doc, field string, r *rawLatency, kind devices.Kind, trt time.Duration) (devices.Latency, error) {
 	var l devices.Latency
 	switch r.Distribution {
 	case "fixed":
@@ -375,6 +379,16 @@ func latency(doc *yamldoc.Doc, field string, r *rawLatency) (devices.Latency, er
 		if l.Max != 0 && l.Max < l.Median {
 			return l, doc.Errorf(field+".max", "max %s is below the median %s", l.Max, l.Median)
 		}
+	}
+	upper, at := l.Max, field+".max"
+	if l.Dist == devices.LatencyFixed {
+		upper, at = max(l.Median, l.Min), field+".median"
+	}
+	switch {
+	case upper == 0 && l.Dist != devices.LatencyFixed:
+		return l, doc.Errorf(at, "missing: bound the latency with a max within the %s's Target Response Time (%s)", kind, trt)
+	case upper > trt:
+		return l, doc.Errorf(at, "%s is past the %s's Target Response Time (%s): a healthy device answers within it (a scenario's slow fault tests a breach)", upper, kind, trt)
 	}
 	return l, nil
 }

@@ -198,10 +198,16 @@ func (s *SRV) AppliesTo(k devices.Kind) (bool, string) {
 // mains-powered devices 30 s, to a GSME its wake interval plus 30 s (it answers only when awake),
 // non-device requests 5 s, future-dated requests 30 s after their execution time.
 func (s *SRV) TargetResponseTime(k devices.Kind, wake time.Duration) time.Duration {
-	switch {
-	case s.NonDevice:
+	if s.NonDevice {
 		return 5 * time.Second
-	case k == devices.KindGSME:
+	}
+	return DeviceTRT(k, wake)
+}
+
+// DeviceTRT is the Target Response Time of a request to a device of kind k (wake: a GSME's wake
+// interval): 30 s, and for a GSME its wake interval on top, as it answers only when awake.
+func DeviceTRT(k devices.Kind, wake time.Duration) time.Duration {
+	if k == devices.KindGSME {
 		return wake + 30*time.Second
 	}
 	return 30 * time.Second
