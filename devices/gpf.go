@@ -21,6 +21,7 @@ type GasMirror struct {
 	CreditStatus    uint8
 	ECRemaining     int64
 	HasPrepayment   bool
+	SawMode         bool // a report has given the payment mode (Payment Control Configuration)
 	LastTopUpResult TopUpResult
 	Reads           GasReads // what the DCC's gas reads need (gasreads.go)
 }
@@ -211,6 +212,16 @@ func (p *GPF) updateMirror(now time.Time, cluster uint16, recs []zcl.AttributeRe
 				mr.Battery = uint8(r.Value.Num)
 			}
 		case zcl.ClusterPrepayment:
+			if r.ID == zcl.AttrPrepaymentPaymentControlConfiguration {
+				// Bit 1: prepayment mode. A change of mode is logged for 4.4.2 with the
+				// prepayment data as they were before it.
+				prepaid := r.Value.Num&(1<<1) != 0
+				if mr.SawMode && prepaid != mr.HasPrepayment {
+					p.logGasChange(now)
+				}
+				mr.SawMode, mr.HasPrepayment = true, prepaid
+				continue
+			}
 			mr.HasPrepayment = true
 			switch r.ID {
 			case zcl.AttrPrepaymentCreditRemaining:

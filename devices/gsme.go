@@ -138,12 +138,16 @@ func (g *GSME) report(now time.Time) {
 	recs = g.meteringReads(now, recs)
 	// A report too long for one frame goes on in frames that each lead with the register.
 	io.recs = g.sendReads(now, zcl.ClusterMetering, &recs[0], recs)
-	if g.mode != PrepaymentMode {
-		return
-	}
+	// The Payment Control Configuration goes in either mode, so the GPF sees a change of mode;
+	// the credit attributes only in prepayment mode.
 	rep := &io.rep
 	rep.Records = rep.Records[:0]
-	for _, id := range [...]uint16{zcl.AttrPrepaymentCreditRemaining, zcl.AttrPrepaymentCreditStatus, zcl.AttrPrepaymentEmergencyCreditRemaining} {
+	ids := [...]uint16{zcl.AttrPrepaymentPaymentControlConfiguration, zcl.AttrPrepaymentCreditRemaining,
+		zcl.AttrPrepaymentCreditStatus, zcl.AttrPrepaymentEmergencyCreditRemaining}
+	for i, id := range ids {
+		if i > 0 && g.mode != PrepaymentMode {
+			break
+		}
 		if v, ok := g.attribute(now, zcl.ClusterPrepayment, id); ok {
 			rep.Records = append(rep.Records, zcl.AttributeRecord{ID: id, Value: v})
 		}

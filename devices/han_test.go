@@ -120,6 +120,24 @@ var _ = Describe("Devices talking ZCL on the HAN", func() {
 			Expect(p.gpf.Mirror().Volume).To(Equal(p.gsme.VolumeRegister(wake.Add(30 * time.Minute))))
 		})
 
+		It("sees a change of payment mode at the next wake: the mirror drops its prepayment data and logs the change", func() {
+			wake := firstWake()
+			p.run(time.Minute)
+			Expect(p.gsme.UpdatePaymentMode(p.now(), devices.CreditMode, 0, false, false)).To(Succeed())
+			Expect(p.gpf.Mirror().HasPrepayment).To(BeTrue()) // not reported yet
+			Expect(p.gpf.Mirror().Reads.Changes).To(BeEmpty())
+
+			p.runUntil(wake.Add(30*time.Minute + time.Second))
+			m := p.gpf.Mirror()
+			Expect(m.HasPrepayment).To(BeFalse())
+			Expect(m.Reads.Changes).To(HaveLen(1))
+			c := m.Reads.Changes[0]
+			Expect(c.Time).To(BeTemporally("~", wake.Add(30*time.Minute), 10*time.Millisecond))
+			Expect(c.Total).To(Equal(m.Volume))
+			Expect(c.Prepaid).To(BeTrue()) // the balance as it was before the change
+			Expect(c.Prepay.Balance).To(BeNumerically(">", 14*devices.Pound))
+		})
+
 		It("delivers a command queued at the GPF only at the GSME's next wake", func() {
 			wake := firstWake()
 			p.run(time.Minute) // the GSME is asleep again

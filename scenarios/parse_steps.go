@@ -257,7 +257,7 @@ func (f *fileLoader) code(n *yamldoc.Node) string {
 
 func (f *fileLoader) response(st *Step, prefix string, n *yamldoc.Node) *ResponseCheck {
 	r := &ResponseCheck{}
-	if !f.fields(st, prefix, n, []string{"code", "fields"}, nil) {
+	if !f.fields(st, prefix, n, []string{"code", "fields", "save"}, nil) {
 		return r
 	}
 	if v := n.Get("code"); v != nil {
@@ -279,8 +279,33 @@ func (f *fileLoader) response(st *Step, prefix string, n *yamldoc.Node) *Respons
 			r.Fields = append(r.Fields, Field{Pos: entryPos(v, e), Path: e.Key, Op: op, Value: val})
 		}
 	}
+	if v := n.Get("save"); v != nil && f.mapping(v, "a mapping of names to paths ({reg: ReadInstantaneousImportRegistersRsp/Electricity/ActiveImportRegister/Value})") {
+		for i := range v.Entries {
+			e := &v.Entries[i]
+			if !savedName.MatchString(e.Key) {
+				f.add(e.KeyErrorf("%q is not a name to save under: letters, digits and _, not starting with a digit", e.Key))
+				continue
+			}
+			path, ok := f.str(e.Value)
+			if !ok {
+				continue
+			}
+			if !pathPattern.MatchString(path) {
+				f.add(e.Value.Errorf("%q is not a path: element local names from the payload's root separated by /, each maybe with a position from 1 ([2]), with @name for an attribute at the end", path))
+				continue
+			}
+			r.Save = append(r.Save, Saved{Pos: entryPos(v, e), Name: e.Key, Path: path})
+		}
+	}
 	return r
 }
+
+// savedName is a name response values are saved under (expect.response.save), and savedRef a
+// check value's reference to one: @{name}.
+var (
+	savedName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	savedRef  = regexp.MustCompile(`@\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+)
 
 // check reads a check: a value (equality) or a comparison written as a string ("> 0").
 func (f *fileLoader) check(n *yamldoc.Node) (Op, string, bool) {

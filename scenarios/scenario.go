@@ -138,6 +138,15 @@ type Expect struct {
 type ResponseCheck struct {
 	Code   string  // the async response code; "" means I0
 	Fields []Field // checks on the MMC payload
+	// Save keeps payload values for later checks of the same case, which name them @{name}.
+	Save []Saved
+}
+
+// Saved keeps the value at Path of a response under Name.
+type Saved struct {
+	Pos  Pos
+	Name string
+	Path string
 }
 
 // Field is one check on a value in a message: a path of element local names from the payload's

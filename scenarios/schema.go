@@ -130,6 +130,7 @@ func schema() obj {
 			"response": strictObject(obj{
 				"code":   ref("code"),
 				"fields": obj{"type": "object", "additionalProperties": ref("check"), "description": "path (element local names from the payload's root, Name[2] for the second of that name, @name for an attribute) → check"},
+				"save":   obj{"type": "object", "additionalProperties": obj{"type": "string"}, "description": "name → path: keeps the value for later checks of the case, written @{name}"},
 			}),
 			"device": obj{"type": "object", "minProperties": 1, "description": "device reference → {property: check}",
 				"additionalProperties": obj{"type": "object", "minProperties": 1, "propertyNames": obj{"enum": props}, "additionalProperties": ref("check")}},

@@ -381,10 +381,40 @@ func (s *stepRun) checkResponse(m *Message, rc *ResponseCheck, variant string) {
 			s.failf(f.Pos, "field %s: not in the response's %s payload, which holds %s", f.Path, m.Payload.Local, m.Payload.outline())
 			continue
 		}
-		if diff := Compare(v, f.Op, f.Value); diff != "" {
+		want, missing := s.w.withSaved(f.Value)
+		if missing != "" {
+			s.failf(f.Pos, "field %s: no earlier step saved @{%s} (expect.response.save)", f.Path, missing)
+			continue
+		}
+		if diff := Compare(v, f.Op, want); diff != "" {
 			s.failf(f.Pos, "field %s: %s", f.Path, diff)
 		}
 	}
+	for _, sv := range rc.Save {
+		v, ok := "", false
+		if m.Payload != nil {
+			v, ok = m.Payload.Field(sv.Path)
+		}
+		if !ok {
+			s.failf(sv.Pos, "save %s: %s is not in the response's payload", sv.Name, sv.Path)
+			continue
+		}
+		s.w.saved[sv.Name] = v
+	}
+}
+
+// withSaved puts saved response values in place of their @{name} references; it returns the
+// first name no step has saved, if any.
+func (w *World) withSaved(v string) (out, missing string) {
+	out = savedRef.ReplaceAllStringFunc(v, func(ref string) string {
+		name := savedRef.FindStringSubmatch(ref)[1]
+		got, ok := w.saved[name]
+		if !ok && missing == "" {
+			missing = name
+		}
+		return got
+	})
+	return out, missing
 }
 
 // expectAlerts waits for the alerts an expectation names, each matched by an alert no earlier

@@ -67,6 +67,23 @@ var _ = Describe("Each step kind", func() {
 		Expect(top.After[ppmid]["last_top_up"]).To(Equal("accepted: supply enabled, 10.00 for the ESME"))
 	})
 
+	It("saves a response value and compares a later one with it, written @{name}", func() {
+		reg := "ReadInstantaneousImportRegistersRsp/Electricity/ActiveImportRegister/Value"
+		saveReg := &scenarios.Expect{Response: &scenarios.ResponseCheck{Save: []scenarios.Saved{{Name: "reg", Path: reg}}}}
+		grown := &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{{Path: reg, Op: scenarios.OpGt, Value: "@{reg}"}}}}
+		cr := run(
+			send(3, "4.1.1", "supplier", esme, "<ReadInstantaneousImportRegisters/>", saveReg),
+			advance(4, 2*time.Hour),
+			send(5, "4.1.1", "supplier", esme, "<ReadInstantaneousImportRegisters/>", grown),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+
+		unsaved := &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{{Path: reg, Op: scenarios.OpGe, Value: "@{nothing}"}}}}
+		cr = run(send(3, "4.1.1", "supplier", esme, "<ReadInstantaneousImportRegisters/>", unsaved))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(ContainSubstring("no earlier step saved @{nothing}"))
+	})
+
 	It("lets the consumer enable an armed supply at the PPMID", func() {
 		cr := run(
 			send(3, "7.3", "supplier", esme, "<ArmSupply/>", nil),

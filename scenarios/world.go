@@ -52,7 +52,8 @@ type World struct {
 	start   time.Time
 	wall    time.Time // wall time at start, against an external DCC
 	utrn    map[devices.EUI64]uint32
-	claimed map[int]bool // alerts an expectation has already matched, by arrival number
+	claimed map[int]bool      // alerts an expectation has already matched, by arrival number
+	saved   map[string]string // response values saved by expect.response.save, by name
 	ctx     context.Context
 }
 
@@ -145,7 +146,7 @@ var deliveryRetry = dcc.Retry{Attempts: 3, First: 10 * time.Millisecond, Max: 50
 // in-process mock DCC unless opts.DCC names an external endpoint.
 func NewWorld(sc *Scenario, seed uint64, opts Options) (*World, error) {
 	w := &World{Scenario: sc, Seed: seed, users: map[string]devices.EUI64{}, utrn: map[devices.EUI64]uint32{},
-		claimed: map[int]bool{}, ctx: context.Background()}
+		claimed: map[int]bool{}, saved: map[string]string{}, ctx: context.Background()}
 	for a, e := range BuiltinUsers {
 		w.users[a] = e
 	}

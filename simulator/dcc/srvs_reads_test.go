@@ -210,6 +210,26 @@ var _ = Describe("The 4.x reads", func() {
 			}),
 	)
 
+	It("answers a GSME's reads from the GPF's mirror as fast as the GPF, never past the Target Response Time", func() {
+		e.run(time.Hour) // the GSME has reported to the GPF
+		for i := 0; i < 40; i++ {
+			ans := e.serve(sendCommand, e.request(supplier, gsme, 1, "4.1.1", "<sr:ReadInstantaneousImportRegisters/>"))
+			Expect(ans.Code).To(Equal(dcc.I99), ans.Reason)
+		}
+		e.run(2 * time.Minute)
+		gpfModel := e.f.ByDevice(gpf).GPF.Model()
+		n := 0
+		for _, r := range e.d.Journal() {
+			if r.SRV != "4.1.1" {
+				continue
+			}
+			n++
+			Expect(r.AsyncCode).To(Equal(dcc.I0), r.AsyncReason)
+			Expect(r.Elapsed).To(BeNumerically("<=", gpfModel.Latency.Max))
+		}
+		Expect(n).To(Equal(40))
+	})
+
 	Describe("log reads take their range from the body and return exactly the entries in it", func() {
 		It("4.6.1 gives the ESME's register at each UK midnight of the range", func() {
 			e.run(3*24*time.Hour + time.Hour)
