@@ -86,6 +86,14 @@ var _ = Describe("Run", func() {
 		Expect(other.Cases[0].Seed).NotTo(Equal(all.Cases[0].Seed))
 	})
 
+	It("seeds a case the same whichever path reached its file", func() {
+		Expect(scenarios.CaseSeed(7, "fixtures/scenarios/smoke/supply.yaml::Disable")).
+			To(Equal(scenarios.CaseSeed(7, "scenarios/smoke/supply.yaml::Disable")))
+		Expect(scenarios.CaseSeed(7, "supply.yaml::Disable[1]")).To(Equal(scenarios.CaseSeed(7, "/tmp/x/supply.yaml::Disable[1]")))
+		Expect(scenarios.CaseSeed(7, "supply.yaml::Disable[1]")).NotTo(Equal(scenarios.CaseSeed(7, "supply.yaml::Disable[0]")))
+		Expect(scenarios.CaseSeed(7, "supply.yaml::Disable")).NotTo(Equal(scenarios.CaseSeed(8, "supply.yaml::Disable")))
+	})
+
 	It("gives the same results in parallel as serially", func() {
 		serial := scenarios.Run(context.Background(), suiteCases(), scenarios.Options{Seed: 7, Parallel: 1})
 		parallel := scenarios.Run(context.Background(), suiteCases(), scenarios.Options{Seed: 7, Parallel: 6})
