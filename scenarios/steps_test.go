@@ -211,6 +211,20 @@ var _ = Describe("Each step kind", func() {
 		Expect(cr.Failure).To(HavePrefix(`specs/runner.yaml:4: field DSPInventory/Device/DeviceStatus: expected "Decommissioned", got "Commissioned"`))
 	})
 
+	It("checks that a response field is absent", func() {
+		body := "<ReadInventory><DeviceID>00-DB-12-34-56-78-90-A0</DeviceID></ReadInventory>"
+		cr := run(send(3, "8.2", "supplier", "DCC", body, &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{
+			field(4, "DSPInventory/Device/DeviceStatus[2]", scenarios.OpAbsent, ""),
+		}}}))
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+
+		cr = run(send(3, "8.2", "supplier", "DCC", body, &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{
+			field(4, "DSPInventory/Device/DeviceStatus", scenarios.OpAbsent, ""),
+		}}}))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(HavePrefix(`specs/runner.yaml:4: field DSPInventory/Device/DeviceStatus: expected nothing there, got "Commissioned"`))
+	})
+
 	It("runs teardown after a failure", func() {
 		sc := scenario("teardown", device(4, esme, "supply", scenarios.OpEq, "armed"))
 		sc.Teardown = []scenarios.Step{advance(6, time.Minute)}
