@@ -456,8 +456,8 @@ func (s *stepRun) expectAlerts(exp *Expect, user devices.EUI64, forUser bool, si
 	for _, m := range found {
 		w.claimed[m.seq] = true
 		e := Evidence{Kind: "alert", RequestID: m.RequestID, Code: m.AlertCode, At: m.At, XML: string(m.XML)}
-		if !since.IsZero() && !m.At.IsZero() {
-			e.Elapsed = m.At.Sub(since)
+		if !since.IsZero() && !m.At.IsZero() && !m.At.Before(since) {
+			e.Elapsed = m.At.Sub(since) // an alert that came before an expect step took no time
 		}
 		s.evidence(e)
 		if m.Err != nil {

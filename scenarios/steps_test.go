@@ -183,6 +183,14 @@ var _ = Describe("Each step kind", func() {
 		Expect(cr.Steps[1].Skip).To(Equal("an earlier step failed"))
 	})
 
+	It("takes an alert that came before the expect step, with no negative time", func() {
+		cr := run(han(3, "top_up", ppmid, "electricity", "5.00"), expectAlerts(4, time.Minute, "810E"))
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps[1].Messages).To(HaveLen(1))
+		Expect(cr.Steps[1].Messages[0].At).To(BeTemporally("<", cr.Steps[1].At))
+		Expect(cr.Steps[1].Messages[0].Elapsed).To(BeNumerically(">=", 0))
+	})
+
 	It("fails an expect step when the alert never comes, saying which is missing", func() {
 		cr := run(expectAlerts(4, 10*time.Minute, "AD1"))
 		Expect(cr.Status).To(Equal(scenarios.Failed))
