@@ -105,7 +105,7 @@ func schema() obj {
 			"row":      obj{"type": "object", "propertyNames": obj{"pattern": namePattern.String()}, "additionalProperties": scalar, "description": "variable name → value"},
 			"op":       obj{"enum": ops, "description": "the comparisons a check may start with"},
 			"check": obj{"type": []string{"string", "number", "boolean"},
-				"description": "a value (equality) or a comparison: \"> 0\", \">= 12.5\", \"!= 0\", \"~ ^1\\\\.4\" (regular expression), \"contains Economy\", \"exists\"; ops: " + strings.Join(ops, ", ")},
+				"description": "a value (equality) or a comparison: \"> 0\", \">= 12.5\", \"!= 0\", \"~ ^1\\\\.4\" (regular expression), \"contains Economy\", \"exists\", \"absent\" (response fields); ops: " + strings.Join(ops, ", ")},
 			"step": step,
 			"send": strictObject(obj{
 				"srv":        orVariable(srv.Variants(), "Service Reference Variant; quote it (\"7.2\")"),

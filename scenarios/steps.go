@@ -377,6 +377,9 @@ func (s *stepRun) checkResponse(m *Message, rc *ResponseCheck, variant string) {
 			continue
 		}
 		v, ok := m.Payload.Field(f.Path)
+		if !ok && f.Op == OpAbsent {
+			continue
+		}
 		if !ok {
 			s.failf(f.Pos, "field %s: not in the response's %s payload, which holds %s", f.Path, m.Payload.Local, m.Payload.outline())
 			continue
@@ -483,8 +486,8 @@ func (s *stepRun) expectAlerts(exp *Expect, user devices.EUI64, forUser bool, si
 	for _, m := range found {
 		w.claimed[m.seq] = true
 		e := Evidence{Kind: "alert", RequestID: m.RequestID, Code: m.AlertCode, At: m.At, XML: string(m.XML)}
-		if !since.IsZero() && !m.At.IsZero() {
-			e.Elapsed = m.At.Sub(since)
+		if !since.IsZero() && !m.At.IsZero() && !m.At.Before(since) {
+			e.Elapsed = m.At.Sub(since) // an alert that came before an expect step took no time
 		}
 		s.evidence(e)
 		if m.Err != nil {

@@ -200,6 +200,14 @@ var _ = Describe("Each step kind", func() {
 		Expect(cr.Steps[1].Skip).To(Equal("an earlier step failed"))
 	})
 
+	It("takes an alert that came before the expect step, with no negative time", func() {
+		cr := run(han(3, "top_up", ppmid, "electricity", "5.00"), expectAlerts(4, time.Minute, "810E"))
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps[1].Messages).To(HaveLen(1))
+		Expect(cr.Steps[1].Messages[0].At).To(BeTemporally("<", cr.Steps[1].At))
+		Expect(cr.Steps[1].Messages[0].Elapsed).To(BeNumerically(">=", 0))
+	})
+
 	It("fails an expect step when the alert never comes, saying which is missing", func() {
 		cr := run(expectAlerts(4, 10*time.Minute, "AD1"))
 		Expect(cr.Status).To(Equal(scenarios.Failed))
@@ -226,6 +234,20 @@ var _ = Describe("Each step kind", func() {
 		}}}))
 		Expect(cr.Status).To(Equal(scenarios.Failed))
 		Expect(cr.Failure).To(HavePrefix(`specs/runner.yaml:4: field DSPInventory/Device/DeviceStatus: expected "Decommissioned", got "Commissioned"`))
+	})
+
+	It("checks that a response field is absent", func() {
+		body := "<ReadInventory><DeviceID>00-DB-12-34-56-78-90-A0</DeviceID></ReadInventory>"
+		cr := run(send(3, "8.2", "supplier", "DCC", body, &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{
+			field(4, "DSPInventory/Device/DeviceStatus[2]", scenarios.OpAbsent, ""),
+		}}}))
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+
+		cr = run(send(3, "8.2", "supplier", "DCC", body, &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{
+			field(4, "DSPInventory/Device/DeviceStatus", scenarios.OpAbsent, ""),
+		}}}))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(HavePrefix(`specs/runner.yaml:4: field DSPInventory/Device/DeviceStatus: expected nothing there, got "Commissioned"`))
 	})
 
 	It("runs teardown after a failure", func() {

@@ -40,7 +40,7 @@ var fixtureUsers = []struct {
 	eui   devices.EUI64
 	roles []string
 }{
-	{supplier, []string{"IS", "GS"}},
+	{supplier, []string{"IS", "ES", "GS"}},
 	{distrib, []string{"ED"}},
 	{eui("90-B3-D5-1F-30-03-00-00"), []string{"GT"}},
 	{other, []string{"OU"}},

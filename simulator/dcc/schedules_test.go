@@ -345,7 +345,7 @@ var _ = Describe("DCC schedules (5.1 Create, 5.2 Read, 5.3 Delete Schedule)", fu
 			dcc.E100, "CreateSchedule/DSPRetrieveImportDailyReadLog/StartDateOffset"),
 		Entry("a log period that ends before it starts", supplier, func(s *scheduleSpec) { s.request = offsets("DSPRetrieveImportDailyReadLog", 0, -1) },
 			dcc.E100, "CreateSchedule/DSPRetrieveImportDailyReadLog/EndDateOffset: the period ends"),
-		Entry("a read the User's roles may not send", supplier, func(s *scheduleSpec) {
+		Entry("a read the User's roles may not send", eui("90-B3-D5-1F-30-03-00-00"), func(s *scheduleSpec) {
 			s.variant, s.request = "4.6.2", offsets("DSPRetrieveExportDailyReadLog", -1, 0)
 		}, dcc.E2, "may not send 4.6.2"),
 		Entry("a device whose installation the User is not registered for", distrib, func(s *scheduleSpec) {

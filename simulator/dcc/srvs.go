@@ -33,7 +33,7 @@ func init() {
 		"2.2":   {exec: topUp, viaGSME: true, queue: queueTopUp},
 		"4.1.1": {exec: readImportRegisters},
 		"4.18":  {exec: readMeterBalance},
-		"6.11":  {exec: synchroniseClock},
+		"6.11":  {exec: synchroniseClock, viaGSME: true, queue: waitForWake},
 		"7.1":   {exec: supplyCommand(devices.SupplyEnabled, "EnableSupplyRsp")},
 		"7.2":   {exec: supplyCommand(devices.SupplyDisabled, "DisableSupplyRsp"), viaGSME: true, queue: queueSupply(zcl.SupplyOff)},
 		"7.3":   {exec: supplyCommand(devices.SupplyArmed, "ArmSupplyRsp"), viaGSME: true, queue: queueSupply(zcl.SupplyOffArmed)},
@@ -207,7 +207,8 @@ func readFirmwareVersion(j *job, now time.Time) ([]byte, *failure) {
 	return finish(success("ReadFirmwareVersionRsp").Leaf("FirmwareVersion", v).End())
 }
 
-// synchroniseClock is 6.11: the device clock is set to the DCC's time.
+// synchroniseClock is 6.11: the device clock is set to the DCC's time — a GSME's when it next
+// wakes and takes the command from its GPF's queue, as it can take nothing while it sleeps.
 func synchroniseClock(j *job, now time.Time) ([]byte, *failure) {
 	switch j.c.device.Kind {
 	case devices.KindESME:

@@ -410,6 +410,24 @@ var _ = Describe("6.x configuration SRVs", func() {
 			Expect(field(doc, "ConversionFactor")).To(Equal("1.01234"))
 		})
 
+		It("6.11 Synchronise Clock (critical) sets the GSME's clock at its wake, not while it sleeps", func() {
+			g := e.f.ByDevice(gsme).GSME
+			_, err := g.InjectFault(devices.Fault{Kind: devices.FaultClockDrift, DriftPerDay: 24 * time.Minute})
+			Expect(err).NotTo(HaveOccurred())
+			e.run(10 * time.Minute)
+			offset := func() time.Duration { now := e.f.Clock.Now(); return g.DeviceTime(now).Sub(now) }
+			Expect(offset()).To(BeNumerically(">=", 9*time.Second)) // a second a minute
+			wake := g.NextWake()
+			now := e.f.Clock.Now().UTC().Format(time.RFC3339)
+			e.critical(supplier, gsme, "6.11", "<sr:SynchroniseClock><sr:CurrentDateTime>"+now+"</sr:CurrentDateTime><sr:TolerancePeriod>30</sr:TolerancePeriod></sr:SynchroniseClock>")
+			e.run(time.Minute)
+			Expect(ofKind(e.outbox(supplier), "response")).To(BeEmpty(), "the GSME is asleep")
+			Expect(offset()).To(BeNumerically(">=", 10*time.Second), "its clock is not set yet")
+			doc := []byte(e.ok(supplier, e.pastWake(), "SynchroniseClockRsp"))
+			Expect(field(doc, "DeviceTime") >= wake.Format("2006-01-02T15:04:05Z")).To(BeTrue(), field(doc, "DeviceTime"))
+			Expect(offset()).To(BeNumerically("<", 2*time.Second))
+		})
+
 		It("6.7 Update Gas Flow (critical) then 6.2.8 and 6.2.4 read it", func() {
 			e.critical(supplier, gsme, "6.7", "<sr:UpdateDeviceConfigurationGasFlow><sr:UncontrolledGasFlowRateDecimal>6.1680</sr:UncontrolledGasFlowRateDecimal><sr:SupplyDepletionState>Locked</sr:SupplyDepletionState><sr:SupplyTamperState>Unchanged</sr:SupplyTamperState><sr:StabilisationPeriod>61</sr:StabilisationPeriod><sr:MeasurementPeriod>301</sr:MeasurementPeriod></sr:UpdateDeviceConfigurationGasFlow>")
 			e.ok(supplier, e.pastWake(), "UpdateDeviceConfigurationGasFlowRsp")

@@ -31,7 +31,7 @@ var _ = Describe("The users file", func() {
 		Expect(d.Users).To(HaveLen(4))
 		sup := d.Lookup(eui("90-B3-D5-1F-30-01-00-00"))
 		Expect(sup).NotTo(BeNil())
-		Expect(sup.Roles).To(ConsistOf(users.ImportSupplier, users.GasSupplier))
+		Expect(sup.Roles).To(ConsistOf(users.ImportSupplier, users.ExportSupplier, users.GasSupplier))
 		Expect(sup.ADTs["7.2"]).To(Equal(users.ADT{Limit: 50, Period: 24 * time.Hour}))
 		Expect(sup.Eligible(srv.Lookup("7.2"))).To(BeTrue())
 		ed := d.Lookup(eui("90-B3-D5-1F-30-02-00-00"))
