@@ -146,6 +146,19 @@ var _ = Describe("Prepayment SRVs", func() {
 		Expect(elecMeter(e).Prepayment().TimeDebt).To(BeNumerically("~", 15*devices.Pound-74*devices.Penny, 2*devices.Penny))
 	})
 
+	It("reads 2.3's recovery per payment back with 4.13 in the unit it was written in (hundredths of a percent)", func() {
+		body := "<sr:UpdateDebt><sr:TimeDebtRegister1>0</sr:TimeDebtRegister1><sr:TimeDebtRegister2>0</sr:TimeDebtRegister2>" +
+			"<sr:PaymentDebtRegister>200000</sr:PaymentDebtRegister><sr:DebtRecoveryPerPayment>2500</sr:DebtRecoveryPerPayment>" +
+			"<sr:ElecDebtRecovery1><sr:DebtRecoveryRate>0</sr:DebtRecoveryRate><sr:DebtRecoveryRatePriceScale>-2</sr:DebtRecoveryRatePriceScale><sr:DebtRecoveryRatePeriod>DAILY</sr:DebtRecoveryRatePeriod></sr:ElecDebtRecovery1>" +
+			"<sr:ElecDebtRecovery2><sr:DebtRecoveryRate>0</sr:DebtRecoveryRate><sr:DebtRecoveryRatePriceScale>-2</sr:DebtRecoveryRatePriceScale><sr:DebtRecoveryRatePeriod>DAILY</sr:DebtRecoveryRatePeriod></sr:ElecDebtRecovery2></sr:UpdateDebt>"
+		Expect(e.critical(supplier, esme, "2.3", body).Code).To(Equal(dcc.I99))
+		e.run(time.Minute)
+		Expect(string(responseOf(e, supplier))).To(ContainSubstring(`<ra:UpdateDebtRsp MessageSuccess="true"`))
+		e.serve(sendCommand, e.request(supplier, esme, 1, "4.13", "<sr:ReadPrepaymentConfiguration/>"))
+		e.run(time.Minute)
+		Expect(field(responseOf(e, supplier), "DebtRecoveryPerPayment")).To(Equal("2500"))
+	})
+
 	It("activates a GSME's emergency credit at its wake-up with 2.5", func() {
 		g := gasMeter(e)
 		Expect(g.AdjustMeterBalance(e.f.Clock.Now(), devices.PrepaymentBalance, -g.Balance(e.f.Clock.Now())+50*devices.Penny)).To(Succeed())

@@ -695,7 +695,8 @@ func readPrepaymentConfiguration(j *job, now time.Time) ([]byte, *failure) {
 	}
 	e := j.p.ESME
 	if p := e.Prepayment(); p != nil {
-		m.Leaf("DebtRecoveryPerPayment", strconv.Itoa(int(p.PaymentDebtPercent))).
+		// In hundredths of a percent, the unit 2.3 writes it in.
+		m.Leaf("DebtRecoveryPerPayment", strconv.Itoa(int(p.PaymentDebtPercent)*100)).
 			Leaf("DisablementThreshold", moneyUnits(p.DisableThreshold)).Leaf("EmergencyCreditLimit", moneyUnits(p.ECLimit)).
 			Leaf("EmergencyCreditThreshold", moneyUnits(p.ECThreshold)).Leaf("LowCreditThreshold", moneyUnits(p.LowCredit)).
 			Leaf("MaxCreditMaxMeterBalance", moneyUnits(p.MaxCredit))
