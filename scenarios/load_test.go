@@ -127,6 +127,18 @@ var _ = Describe("Load", func() {
 		Expect(names).To(Equal([]string{"b", "a", "d"}), "sorted by path, each file once")
 	})
 
+	It("takes a top_up amount for 2.2 only, instead of a body", func() {
+		fsys := fstest.MapFS{"s/t.yaml": {Data: []byte("name: t\nsteps:\n" +
+			"  - send: {srv: \"2.2\", as: supplier, to: rtds-reference.ESME, top_up: \"10.00\"}\n" +
+			"  - send: {srv: \"4.18\", as: supplier, to: rtds-reference.ESME, top_up: \"10.00\"}\n" +
+			"  - send: {srv: \"2.2\", as: supplier, to: rtds-reference.ESME, top_up: ten}\n")}}
+		_, err := scenarios.Load(fsys, "s")
+		Expect(err).To(HaveOccurred())
+		Expect(strings.Split(err.Error(), "\n")).To(ConsistOf(
+			ContainSubstring("steps[1].send.top_up: only 2.2 Top Up Device takes a top_up amount"),
+			ContainSubstring(`steps[2].send.top_up: "ten" is not an amount`)))
+	})
+
 	It("refuses missing paths, empty folders and no paths", func() {
 		_, err := scenarios.LoadFiles("testdata/nothing-here.yaml")
 		Expect(err).To(MatchError("testdata/nothing-here.yaml: no such file or directory"))

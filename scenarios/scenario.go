@@ -114,6 +114,10 @@ type Send struct {
 	// ExecuteAt, when set, makes the request future-dated (sr:ExecutionDateTime in the body): an
 	// RFC 3339 instant, or a duration after the step's virtual time ("+1h").
 	ExecuteAt string
+	// TopUp, for 2.2 Top Up Device, is an amount in pounds: the runner makes a UTRN for it with the
+	// target meter's key (as a han top_up does) and sends <TopUpDevice><UTRN>…</UTRN></TopUpDevice>
+	// as the body, which is then left unwritten.
+	TopUp string
 	// Expect checks the answers; nil expects the request's natural success (I99 then I0, or I0).
 	Expect *Expect
 }

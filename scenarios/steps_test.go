@@ -67,6 +67,15 @@ var _ = Describe("Each step kind", func() {
 		Expect(top.After[ppmid]["last_top_up"]).To(Equal("accepted: supply enabled, 10.00 for the ESME"))
 	})
 
+	It("sends 2.2 Top Up Device with a UTRN made for a send step's top_up amount", func() {
+		top := send(3, "2.2", "supplier", esme, "", &scenarios.Expect{Response: &scenarios.ResponseCheck{
+			Fields: []scenarios.Field{field(5, "TopUpDeviceRsp/@MessageSuccess", scenarios.OpEq, "true")}}})
+		top.Send.TopUp = "10.00"
+		cr := run(top, device(6, esme, "balance", scenarios.OpGe, "21.50"))
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps[0].Messages[0].XML).To(MatchRegexp(`<sr:TopUpDevice[^>]*><sr:UTRN>[0-9]{20}</sr:UTRN></sr:TopUpDevice>`))
+	})
+
 	It("lets the consumer enable an armed supply at the PPMID", func() {
 		cr := run(
 			send(3, "7.3", "supplier", esme, "<ArmSupply/>", nil),
