@@ -34,7 +34,7 @@ var (
 	alertPattern = regexp.MustCompile(`^[0-9A-Fa-f]{4}$|^[A-Z][A-Z0-9-]{0,31}$`)
 	xmlName      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 	// opLike is a run of comparison characters followed by a space: a comparison, or a typo of one.
-	opLike      = regexp.MustCompile(`^[=!<>~]+(?:\s|$)`)
+	opLike = regexp.MustCompile(`^[=!<>~]+(?:\s|$)`)
 	// pathPattern is a field path: element names, each maybe with a position ("Price[2]"), and
 	// perhaps an attribute at the end.
 	pathPattern = regexp.MustCompile(`^(?:[A-Za-z_][A-Za-z0-9_.-]*(?:\[[1-9][0-9]{0,5}\])?/)*(?:@[A-Za-z_][A-Za-z0-9_.-]*|[A-Za-z_][A-Za-z0-9_.-]*(?:\[[1-9][0-9]{0,5}\])?)$`)
