@@ -76,6 +76,18 @@ var _ = Describe("Each step kind", func() {
 		Expect(cr.Steps[0].Messages[0].XML).To(MatchRegexp(`<sr:TopUpDevice[^>]*><sr:UTRN>[0-9]{20}</sr:UTRN></sr:TopUpDevice>`))
 	})
 
+	It("checks that a response field is absent, and fails when it is there", func() {
+		read := func(line int, path string) scenarios.Step {
+			return send(line, "7.4", "supplier", esme, "<ReadSupplyStatus/>", &scenarios.Expect{Response: &scenarios.ResponseCheck{
+				Fields: []scenarios.Field{field(line, path, scenarios.OpAbsent, "")}}})
+		}
+		cr := run(read(3, "ReadSupplyStatusRsp/NoSuchElement"))
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		cr = run(read(3, "ReadSupplyStatusRsp/SupplyState"))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(ContainSubstring(`field ReadSupplyStatusRsp/SupplyState: expected nothing there, got "Enabled"`))
+	})
+
 	It("lets the consumer enable an armed supply at the PPMID", func() {
 		cr := run(
 			send(3, "7.3", "supplier", esme, "<ArmSupply/>", nil),
