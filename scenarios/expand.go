@@ -675,6 +675,7 @@ var enumerated = map[string][]string{
 	"supply":       {"enabled", "disabled", "armed"},
 	"payment_mode": {"credit", "prepayment"},
 	"wan":          {"up", "down"},
+	"privacy_pin":  {"enabled", "disabled"},
 }
 
 // numeric are the device properties whose values are numbers.
