@@ -381,9 +381,20 @@ var _ = Describe("The 4.x reads", func() {
 			Expect(ans.Code).To(Equal(dcc.E100))
 			Expect(ans.Reason).To(ContainSubstring("4.16 takes sr:ReadActivePowerImport"))
 		})
-		It("refuses 4.11.2: no emulated ESME has a secondary element", func() {
-			ans := e.serve(sendCommand, e.request(supplier, esme, 1, "4.11.2", "<sr:ReadTariffSecondaryElement/>"))
-			Expect(ans.Code).To(Equal(dcc.E11))
+		It("4.11.2 reads back the secondary element 1.2.2 set, and nothing before one was set", func() {
+			doc := read(e, esme, "4.11.2", "<sr:ReadTariffSecondaryElement/>", "ReadTariffSecondaryElementRsp")
+			Expect(doc).NotTo(ContainSubstring("TariffTOUPrice"))
+			body := `<sr:UpdatePriceSecondaryElement><sr:PriceElements><sr:PriceScale>-5</sr:PriceScale>` +
+				`<sr:ElectricityPriceElement index="1">1010</sr:ElectricityPriceElement><sr:ElectricityPriceElement index="2">1120</sr:ElectricityPriceElement>` +
+				`<sr:ElectricityPriceElement index="3">1230</sr:ElectricityPriceElement><sr:ElectricityPriceElement index="4">1340</sr:ElectricityPriceElement>` +
+				`</sr:PriceElements></sr:UpdatePriceSecondaryElement>`
+			Expect(e.critical(supplier, esme, "1.2.2", body).Code).To(Equal(dcc.I99))
+			e.run(time.Minute)
+			Expect(rsp(e, "UpdatePriceSecondaryElementRsp")).To(ContainSubstring(`MessageSuccess="true"`))
+			doc = read(e, esme, "4.11.2", "<sr:ReadTariffSecondaryElement/>", "ReadTariffSecondaryElementRsp")
+			Expect(indexed(doc, "TariffTOUPrice", 1)).To(Equal("1010"))
+			Expect(indexed(doc, "TariffTOUPrice", 4)).To(Equal("1340"))
+			Expect(field([]byte(doc), "SecondaryActiveTariffPrice")).To(Equal("1010"))
 		})
 		It("answers E5 for prepay values of a credit-mode meter", func() {
 			es, _, _ := prem()
