@@ -565,7 +565,13 @@ func readTariffPrimary(j *job, now time.Time) ([]byte, *failure) {
 		if !r.HasTariff {
 			return nil, fail(E21, "the GSME has not yet reported its tariff to the GPF")
 		}
-		active := r.TierPrices[0]
+		// The price in force when the GSME last reported: its tier by the switching table the
+		// S1SP downloaded with the tariff (ZCL reports carry the prices, not the table).
+		tier := 0
+		if t := j.p.GSME.Tariff(); t != nil {
+			_, tier, _ = t.ActivePrice(mr.LastSync, 0)
+		}
+		active := r.TierPrices[min(max(tier, 0), devices.MaxTiers-1)]
 		if active == 0 {
 			active = r.BlockPrices[0]
 		}
