@@ -122,6 +122,16 @@ var _ = Describe("Prepayment SRVs", func() {
 		Expect(devices.Money(bal) * 10).To(BeNumerically("~", m.Balance(e.f.Clock.Now()), devices.Penny))
 	})
 
+	It("answers 4.18 for a GSME that has not yet reported to its GPF E21, as every gas read", func() {
+		e = newEnv(envOptions{})
+		e.f.ByDevice(gsme).GSME.Model().Latency = devices.Latency{Dist: devices.LatencyFixed, Median: time.Second}
+		Expect(e.f.ByDevice(gsme).GPF.Mirror().Valid).To(BeFalse())
+		e.serve(sendCommand, e.request(supplier, gsme, 1, "4.18", "<sr:ReadMeterBalance/>"))
+		e.run(2 * time.Second)
+		Expect(e.f.ByDevice(gsme).GPF.Mirror().Valid).To(BeFalse(), "the GSME has not woken yet")
+		Expect(codeOf(responseOf(e, supplier))).To(Equal("E21"))
+	})
+
 	It("switches an ESME to credit with 1.6, after which 4.18 finds no meter balance", func() {
 		Expect(e.critical(supplier, esme, "1.6", "<sr:UpdatePaymentMode><sr:Credit/></sr:UpdatePaymentMode>").Code).To(Equal(dcc.I99))
 		e.run(time.Minute)
