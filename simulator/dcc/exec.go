@@ -118,8 +118,13 @@ func (j *job) unreachable() string {
 }
 
 // latency draws the device's response time from its model's distribution, with the run's seed.
+// A request to a GSME that does not wait for its wake-up (a read) is answered by the GPF from its
+// mirror, so it takes the GPF's time, not the sleeping GSME's.
 func (j *job) latency() time.Duration {
 	m := j.c.device.Model
+	if j.c.device.Kind == devices.KindGSME && j.p != nil && j.p.GPF != nil {
+		m = j.p.GPF.Model()
+	}
 	if m == nil {
 		return time.Second
 	}

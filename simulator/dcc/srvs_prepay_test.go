@@ -124,12 +124,22 @@ var _ = Describe("Prepayment SRVs", func() {
 
 	It("answers 4.18 for a GSME that has not yet reported to its GPF E21, as every gas read", func() {
 		e = newEnv(envOptions{})
-		e.f.ByDevice(gsme).GSME.Model().Latency = devices.Latency{Dist: devices.LatencyFixed, Median: time.Second}
 		Expect(e.f.ByDevice(gsme).GPF.Mirror().Valid).To(BeFalse())
 		e.serve(sendCommand, e.request(supplier, gsme, 1, "4.18", "<sr:ReadMeterBalance/>"))
 		e.run(2 * time.Second)
 		Expect(e.f.ByDevice(gsme).GPF.Mirror().Valid).To(BeFalse(), "the GSME has not woken yet")
 		Expect(codeOf(responseOf(e, supplier))).To(Equal("E21"))
+	})
+
+	It("answers a GSME read from the GPF's mirror in the GPF's time, not the sleeping GSME's", func() {
+		p := e.f.ByDevice(gsme)
+		p.GSME.Model().Latency = devices.Latency{Dist: devices.LatencyFixed, Median: 40 * time.Minute}
+		p.GPF.Model().Latency = devices.Latency{Dist: devices.LatencyFixed, Median: 2 * time.Second}
+		e.run(31 * time.Minute) // the GSME has reported to its GPF
+		Expect(p.GPF.Mirror().Valid).To(BeTrue())
+		e.serve(sendCommand, e.request(supplier, gsme, 1, "4.18", "<sr:ReadMeterBalance/>"))
+		e.run(3 * time.Second)
+		Expect(codeOf(responseOf(e, supplier))).To(Equal("I0"))
 	})
 
 	It("switches an ESME to credit with 1.6, after which 4.18 finds no meter balance", func() {
