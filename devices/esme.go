@@ -202,6 +202,12 @@ func (m *meter) serveProfile(now time.Time, msg *han.Message, h zcl.Header, c *z
 	if min := SlotOf(time.Unix(m.horizon, 0)); from < min {
 		from = min
 	}
+	// After a change of tenancy (3.2) the consumer sees no half hour that began before it.
+	if r := m.settings.restrictedBefore; !r.IsZero() {
+		if min := SlotOf(r.Add(HalfHour - time.Second)); from < min {
+			from = min
+		}
+	}
 	if c.IntervalChannel != 0 || end <= from {
 		rsp.Status = 1 // undefined interval channel or no data
 	} else if p, err := m.Profile(now, from, int(end-from)); err == nil {

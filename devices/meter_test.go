@@ -257,6 +257,21 @@ var _ = Describe("Meters", func() {
 		})
 	})
 
+	It("hides from Get Profile the half hours before a change of tenancy (3.2)", func() {
+		p := newPremises(premisesOptions{})
+		p.run(6 * time.Hour)
+		p.esme.RestrictAccess(p.now().Add(-80 * time.Minute)) // mid-slot: two whole half hours after it
+		pr := newProbe(p, mustEUI("00-DB-12-34-56-78-90-B2"))
+		b, _ := zcl.AppendFrame(nil, zcl.Header{Direction: zcl.ClientToServer, Sequence: 3}, &zcl.GetProfile{NumberOfPeriods: 6})
+		Expect(p.nw.Send(p.now(), &hanMessage{Src: pr.short, Dst: p.esme.Short(), SrcEndpoint: 1, DstEndpoint: 1, Cluster: zcl.ClusterMetering, Payload: b})).To(Succeed())
+		p.run(time.Second)
+		Expect(pr.received).To(HaveLen(1))
+		var rsp zcl.GetProfileResponse
+		Expect(rsp.Parse(pr.received[0].payload)).To(Succeed())
+		want, _ := p.esme.Profile(p.now(), devices.SlotOf(p.now())-2, 2)
+		Expect(rsp.Intervals).To(Equal([]uint32{uint32(want[1]), uint32(want[0])}))
+	})
+
 	Describe("power outages", func() {
 		It("stop consumption, and the ESME raises Supply Outage Restored when power returns", func() {
 			p := newPremises(premisesOptions{})

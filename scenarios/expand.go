@@ -165,7 +165,7 @@ func stringFields(st *Step) []stringField {
 	out := []stringField{{"name", &st.Name}}
 	if s := st.Send; s != nil {
 		out = append(out, stringField{"send.srv", &s.SRV}, stringField{"send.as", &s.As}, stringField{"send.to", &s.To},
-			stringField{"send.body", &s.Body}, stringField{"send.execute_at", &s.ExecuteAt})
+			stringField{"send.body", &s.Body}, stringField{"send.execute_at", &s.ExecuteAt}, stringField{"send.top_up", &s.TopUp})
 		if s.Expect != nil && s.Expect.Response != nil {
 			for i := range s.Expect.Response.Fields {
 				fl := &s.Expect.Response.Fields[i]
@@ -512,6 +512,18 @@ func (c *stepChecker) send(s *Send) {
 			c.errorf("send.body", "not well-formed XML: %v", err)
 		}
 	}
+	if s.TopUp != "" {
+		switch {
+		case s.SRV != "2.2":
+			c.errorf("send.top_up", "only 2.2 Top Up Device takes a top_up amount")
+		case s.Body != "":
+			c.errorf("send.top_up", "give a body or a top_up amount, not both")
+		default:
+			if _, err := parseAmount(s.TopUp); err != nil {
+				c.errorf("send.top_up", "%q is not an amount: %v", s.TopUp, err)
+			}
+		}
+	}
 	if s.ExecuteAt != "" {
 		if _, err := ParseExecuteAt(s.ExecuteAt); err != nil {
 			c.errorf("send.execute_at", "%v", err)
@@ -663,6 +675,7 @@ var enumerated = map[string][]string{
 	"supply":       {"enabled", "disabled", "armed"},
 	"payment_mode": {"credit", "prepayment"},
 	"wan":          {"up", "down"},
+	"privacy_pin":  {"enabled", "disabled"},
 }
 
 // numeric are the device properties whose values are numbers.

@@ -127,6 +127,18 @@ var _ = Describe("Load", func() {
 		Expect(names).To(Equal([]string{"b", "a", "d"}), "sorted by path, each file once")
 	})
 
+	It("takes a top_up amount for 2.2 only, instead of a body", func() {
+		fsys := fstest.MapFS{"s/t.yaml": {Data: []byte("name: t\nsteps:\n" +
+			"  - send: {srv: \"2.2\", as: supplier, to: rtds-reference.ESME, top_up: \"10.00\"}\n" +
+			"  - send: {srv: \"4.18\", as: supplier, to: rtds-reference.ESME, top_up: \"10.00\"}\n" +
+			"  - send: {srv: \"2.2\", as: supplier, to: rtds-reference.ESME, top_up: ten}\n")}}
+		_, err := scenarios.Load(fsys, "s")
+		Expect(err).To(HaveOccurred())
+		Expect(strings.Split(err.Error(), "\n")).To(ConsistOf(
+			ContainSubstring("steps[1].send.top_up: only 2.2 Top Up Device takes a top_up amount"),
+			ContainSubstring(`steps[2].send.top_up: "ten" is not an amount`)))
+	})
+
 	It("refuses missing paths, empty folders and no paths", func() {
 		_, err := scenarios.LoadFiles("testdata/nothing-here.yaml")
 		Expect(err).To(MatchError("testdata/nothing-here.yaml: no such file or directory"))
@@ -181,7 +193,7 @@ var _ = Describe("Load", func() {
 			"13:14: steps[6].advance: give one of by, to or wake_of",
 			"14:14: steps[7].expect.code: code checks the answer to a request: it belongs in a send step's expect",
 			"14:50: steps[7].expect.within: \"soon\" is not a duration: write one such as 90s, 30m, 1h30m or 2d",
-			"15:36: steps[8].device[\"rtds-reference.ESME\"].suply: unknown device property \"suply\" (did you mean supply?); want balance, clock_offset, credit, firmware, gas_credit, message, model, payment_mode, price, register, smi_status, standing_charge, supply, wan",
+			"15:36: steps[8].device[\"rtds-reference.ESME\"].suply: unknown device property \"suply\" (did you mean supply?); want balance, clock_offset, credit, firmware, gas_credit, message, model, payment_mode, price, privacy_pin, register, restricted_before, smi_status, standing_charge, supplier_name, supplier_phone, supply, wan",
 			"15:61: steps[8].device[\"rtds-reference.ESME\"].balance: wrong type: got a list, want a value or a comparison such as \"> 0\"",
 			"20:14: steps[9].send.body.ns:Read: \"ns:Read\" is not an XML element name (write it without a namespace prefix)",
 			"20:57: steps[9].send.body.ReadFirmwareVersion.@x: wrong type: got a list, want the attribute's value",

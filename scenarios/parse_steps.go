@@ -144,7 +144,7 @@ func (f *fileLoader) fields(st *Step, prefix string, n *yamldoc.Node, want, requ
 
 func (f *fileLoader) send(st *Step, n *yamldoc.Node) *Send {
 	s := &Send{}
-	if !f.fields(st, "send", n, []string{"srv", "as", "to", "cv", "body", "execute_at", "expect"}, []string{"srv", "as"}) {
+	if !f.fields(st, "send", n, []string{"srv", "as", "to", "cv", "body", "execute_at", "top_up", "expect"}, []string{"srv", "as"}) {
 		return s
 	}
 	if v := n.Get("srv"); v != nil {
@@ -177,6 +177,9 @@ func (f *fileLoader) send(st *Step, n *yamldoc.Node) *Send {
 	}
 	if v := n.Get("execute_at"); v != nil {
 		s.ExecuteAt, _ = f.str(v)
+	}
+	if v := n.Get("top_up"); v != nil {
+		s.TopUp, _ = f.text(v)
 	}
 	if v := n.Get("expect"); v != nil {
 		s.Expect = f.expect(st, "send.expect", v, true)

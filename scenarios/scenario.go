@@ -114,6 +114,10 @@ type Send struct {
 	// ExecuteAt, when set, makes the request future-dated (sr:ExecutionDateTime in the body): an
 	// RFC 3339 instant, or a duration after the step's virtual time ("+1h").
 	ExecuteAt string
+	// TopUp, for 2.2 Top Up Device, is an amount in pounds: the runner makes a UTRN for it with the
+	// target meter's key (as a han top_up does) and sends <TopUpDevice><UTRN>…</UTRN></TopUpDevice>
+	// as the body, which is then left unwritten.
+	TopUp string
 	// Expect checks the answers; nil expects the request's natural success (I99 then I0, or I0).
 	Expect *Expect
 }
@@ -207,6 +211,11 @@ var Properties = map[string][]devices.Kind{
 	"gas_credit":      {devices.KindPPMID},                                     // £ the PPMID shows for gas
 	"wan":             {devices.KindCHF},                                       // up | down
 	"clock_offset":    {devices.KindESME, devices.KindGSME},                    // seconds the device clock is ahead
+	// What 3.2, 3.4 and 3.5 set on a meter's display.
+	"supplier_name":     {devices.KindESME, devices.KindGSME}, // the supplier's name (3.4)
+	"supplier_phone":    {devices.KindESME, devices.KindGSME}, // the supplier's telephone number (3.4)
+	"privacy_pin":       {devices.KindESME, devices.KindGSME}, // enabled | disabled (3.5)
+	"restricted_before": {devices.KindESME, devices.KindGSME}, // RFC 3339 instant before which the consumer sees no data (3.2), or ""
 }
 
 // HANAction is a local action on a premises' HAN: what a consumer or an installer does.

@@ -114,6 +114,7 @@ func schema() obj {
 				"cv":         obj{"type": "integer", "minimum": 1, "maximum": 9, "description": "command variant; default: 8 non-device, 4 then 5 critical, 1 otherwise"},
 				"body":       obj{"description": "XML without prefixes, or a mapping (\"@attr\" attributes, \"#text\" text, lists repeat)", "type": []string{"string", "object"}},
 				"execute_at": str("future-dated: an RFC 3339 instant or +duration"),
+				"top_up":     obj{"type": []string{"string", "number"}, "description": "2.2 only, instead of a body: an amount (pounds); the runner makes a UTRN for it with the meter's key"},
 				"expect":     ref("sendExpect"),
 			}, "srv", "as"),
 			"sendExpect": strictObject(obj{

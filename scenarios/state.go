@@ -18,6 +18,9 @@ type meterState interface {
 	Tariff() *devices.Tariff
 	ActiveTier(now time.Time) (tier, block int)
 	DisplayedMessage() *devices.Message
+	SupplierName() (name, phone string)
+	PrivacyPINDisabled() bool
+	AccessRestrictedBefore() time.Time
 	DeviceTime(now time.Time) time.Time
 	Firmware() (string, *devices.FirmwareImage)
 	Model() *devices.Model
@@ -121,6 +124,22 @@ func (w *World) Property(d *Device, prop string) (string, error) {
 		}
 		tier, block := m.ActiveTier(now)
 		return pounds(t.Price(tier, block)), nil
+	case "supplier_name":
+		name, _ := m.SupplierName()
+		return name, nil
+	case "supplier_phone":
+		_, phone := m.SupplierName()
+		return phone, nil
+	case "privacy_pin":
+		if m.PrivacyPINDisabled() {
+			return "disabled", nil
+		}
+		return "enabled", nil
+	case "restricted_before":
+		if t := m.AccessRestrictedBefore(); !t.IsZero() {
+			return t.UTC().Format(time.RFC3339), nil
+		}
+		return "", nil
 	case "message":
 		var msg *devices.Message
 		if d.Kind == devices.KindPPMID {

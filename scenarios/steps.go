@@ -192,6 +192,17 @@ func (s *stepRun) send() {
 		req.To = dev.EUI
 		s.before(dev)
 	}
+	if sd.TopUp != "" {
+		if s.needsEmulator() {
+			return
+		}
+		code, err := s.topUpUTRN(dev, sd.TopUp)
+		if err != nil {
+			s.failf(Pos{}, "top_up: %v", err)
+			return
+		}
+		req.Body = "<TopUpDevice><UTRN>" + code + "</UTRN></TopUpDevice>"
+	}
 	sentAt := w.Now()
 	execAt := time.Time{}
 	if sd.ExecuteAt != "" {
@@ -651,6 +662,18 @@ func (w *World) UTRN(meter *Device, amount devices.Money) (string, error) {
 	}
 	w.utrn[meter.EUI]++
 	return key.Encode(devices.UTRN{Amount: amount, Counter: w.utrn[meter.EUI]})
+}
+
+// topUpUTRN makes the UTRN of a send step's top_up: amount for meter d, with the meter's key.
+func (s *stepRun) topUpUTRN(d *Device, amount string) (string, error) {
+	if d == nil {
+		return "", fmt.Errorf("a top-up goes to a meter, not the DCC")
+	}
+	m, err := parseAmount(amount)
+	if err != nil {
+		return "", err
+	}
+	return s.w.UTRN(d, m)
 }
 
 // parseAmount reads a top-up amount in pounds ("10.00", "£10"), or pence ("250p").

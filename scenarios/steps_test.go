@@ -84,6 +84,42 @@ var _ = Describe("Each step kind", func() {
 		Expect(cr.Failure).To(ContainSubstring("no earlier step saved @{nothing}"))
 	})
 
+	It("sends 2.2 Top Up Device with a UTRN made for a send step's top_up amount", func() {
+		top := send(3, "2.2", "supplier", esme, "", &scenarios.Expect{Response: &scenarios.ResponseCheck{
+			Fields: []scenarios.Field{field(5, "TopUpDeviceRsp/@MessageSuccess", scenarios.OpEq, "true")}}})
+		top.Send.TopUp = "10.00"
+		cr := run(top, device(6, esme, "balance", scenarios.OpGe, "21.50"))
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps[0].Messages[0].XML).To(MatchRegexp(`<sr:TopUpDevice[^>]*><sr:UTRN>[0-9]{20}</sr:UTRN></sr:TopUpDevice>`))
+	})
+
+	It("checks that a response field is absent, and fails when it is there", func() {
+		read := func(line int, path string) scenarios.Step {
+			return send(line, "7.4", "supplier", esme, "<ReadSupplyStatus/>", &scenarios.Expect{Response: &scenarios.ResponseCheck{
+				Fields: []scenarios.Field{field(line, path, scenarios.OpAbsent, "")}}})
+		}
+		cr := run(read(3, "ReadSupplyStatusRsp/NoSuchElement"))
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		cr = run(read(3, "ReadSupplyStatusRsp/SupplyState"))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(ContainSubstring(`field ReadSupplyStatusRsp/SupplyState: expected nothing there, got "Enabled"`))
+	})
+
+	It("reads what 3.2, 3.4 and 3.5 set on a meter's display", func() {
+		cr := run(
+			device(3, esme, "supplier_name", scenarios.OpEq, ""),
+			send(4, "3.4", "supplier", esme, "<UpdateSupplierName><SupplierName>Acme Energy</SupplierName><SupplierTelephoneNumber>0800 123 456</SupplierTelephoneNumber></UpdateSupplierName>", nil),
+			device(5, esme, "supplier_name", scenarios.OpEq, "Acme Energy"),
+			device(6, esme, "supplier_phone", scenarios.OpEq, "0800 123 456"),
+			device(7, esme, "privacy_pin", scenarios.OpEq, "enabled"),
+			send(8, "3.5", "supplier", esme, "<DisablePrivacyPIN/>", nil),
+			device(9, esme, "privacy_pin", scenarios.OpEq, "disabled"),
+			send(10, "3.2", "supplier", esme, "<RestrictAccessForChangeOfTenancy><RestrictionDateTime>2026-03-26T12:00:00Z</RestrictionDateTime></RestrictAccessForChangeOfTenancy>", nil),
+			device(11, esme, "restricted_before", scenarios.OpEq, "2026-03-26T12:00:00Z"),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+	})
+
 	It("lets the consumer enable an armed supply at the PPMID", func() {
 		cr := run(
 			send(3, "7.3", "supplier", esme, "<ArmSupply/>", nil),

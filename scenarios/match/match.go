@@ -108,6 +108,9 @@ func HaveField(path, check string) types.GomegaMatcher {
 		if op == scenarios.OpExists {
 			return ok, nil
 		}
+		if op == scenarios.OpAbsent {
+			return !ok, nil
+		}
 		if !ok {
 			return false, nil
 		}

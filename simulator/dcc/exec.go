@@ -2,7 +2,6 @@ package dcc
 
 import (
 	"crypto/rand"
-	"strings"
 	"time"
 
 	"github.com/smetsim/smetsim/devices"
@@ -119,15 +118,12 @@ func (j *job) unreachable() string {
 }
 
 // latency draws the device's response time from its model's distribution, with the run's seed.
+// A request to a GSME that does not wait for its wake-up (a read) is answered by the GPF from its
+// mirror, so it takes the GPF's time, not the sleeping GSME's.
 func (j *job) latency() time.Duration {
 	m := j.c.device.Model
-	if j.c.device.Kind == devices.KindGSME && strings.HasPrefix(j.c.srv.Variant, "4.") && j.p.GPF != nil {
-		// A 4.x read of a GSME is answered from its GPF's mirror (srvs_reads.go), so as fast as
-		// the GPF answers: the sleeping GSME takes no part, and its own latency (up to its wake
-		// interval) would breach the Target Response Time for no reason.
-		if g, ok := j.d.inv.Device(j.p.GPF.EUI()); ok {
-			m = g.Model
-		}
+	if j.c.device.Kind == devices.KindGSME && j.p != nil && j.p.GPF != nil {
+		m = j.p.GPF.Model()
 	}
 	if m == nil {
 		return time.Second

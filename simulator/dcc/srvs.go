@@ -127,9 +127,12 @@ func readMeterBalance(j *job, now time.Time) ([]byte, *failure) {
 		}
 		m.Leaf("MeterBalance", moneyUnits(j.p.ESME.Balance(now)))
 	default:
-		mr := j.p.GPF.Mirror()
-		if !mr.Valid || !mr.HasPrepayment {
-			return nil, fail(E5, "the GSME reports no prepayment balance (credit mode, or not yet woken)")
+		mr, f := mirror(j) // E21 before the GSME has reported at all, as every gas read
+		if f != nil {
+			return nil, f
+		}
+		if !mr.HasPrepayment {
+			return nil, fail(E5, "the GSME reports no prepayment balance (credit mode)")
 		}
 		m.Start("Gas").Leaf("MeterBalancePrepaymentMode", strconv.FormatInt(mr.Credit*100/10, 10)).End()
 	}

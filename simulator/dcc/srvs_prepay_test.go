@@ -122,6 +122,26 @@ var _ = Describe("Prepayment SRVs", func() {
 		Expect(devices.Money(bal) * 10).To(BeNumerically("~", m.Balance(e.f.Clock.Now()), devices.Penny))
 	})
 
+	It("answers 4.18 for a GSME that has not yet reported to its GPF E21, as every gas read", func() {
+		e = newEnv(envOptions{})
+		Expect(e.f.ByDevice(gsme).GPF.Mirror().Valid).To(BeFalse())
+		e.serve(sendCommand, e.request(supplier, gsme, 1, "4.18", "<sr:ReadMeterBalance/>"))
+		e.run(2 * time.Second)
+		Expect(e.f.ByDevice(gsme).GPF.Mirror().Valid).To(BeFalse(), "the GSME has not woken yet")
+		Expect(codeOf(responseOf(e, supplier))).To(Equal("E21"))
+	})
+
+	It("answers a GSME read from the GPF's mirror in the GPF's time, not the sleeping GSME's", func() {
+		p := e.f.ByDevice(gsme)
+		p.GSME.Model().Latency = devices.Latency{Dist: devices.LatencyFixed, Median: 40 * time.Minute}
+		p.GPF.Model().Latency = devices.Latency{Dist: devices.LatencyFixed, Median: 2 * time.Second}
+		e.run(31 * time.Minute) // the GSME has reported to its GPF
+		Expect(p.GPF.Mirror().Valid).To(BeTrue())
+		e.serve(sendCommand, e.request(supplier, gsme, 1, "4.18", "<sr:ReadMeterBalance/>"))
+		e.run(3 * time.Second)
+		Expect(codeOf(responseOf(e, supplier))).To(Equal("I0"))
+	})
+
 	It("switches an ESME to credit with 1.6, after which 4.18 finds no meter balance", func() {
 		Expect(e.critical(supplier, esme, "1.6", "<sr:UpdatePaymentMode><sr:Credit/></sr:UpdatePaymentMode>").Code).To(Equal(dcc.I99))
 		e.run(time.Minute)
@@ -144,6 +164,19 @@ var _ = Describe("Prepayment SRVs", func() {
 		Expect(p.TimeDebtRate).To(Equal(50*devices.Penny + 24*devices.Penny)) // 50p a day + 1p an hour
 		e.run(24 * time.Hour)
 		Expect(elecMeter(e).Prepayment().TimeDebt).To(BeNumerically("~", 15*devices.Pound-74*devices.Penny, 2*devices.Penny))
+	})
+
+	It("reads 2.3's recovery per payment back with 4.13 in the unit it was written in (hundredths of a percent)", func() {
+		body := "<sr:UpdateDebt><sr:TimeDebtRegister1>0</sr:TimeDebtRegister1><sr:TimeDebtRegister2>0</sr:TimeDebtRegister2>" +
+			"<sr:PaymentDebtRegister>200000</sr:PaymentDebtRegister><sr:DebtRecoveryPerPayment>2500</sr:DebtRecoveryPerPayment>" +
+			"<sr:ElecDebtRecovery1><sr:DebtRecoveryRate>0</sr:DebtRecoveryRate><sr:DebtRecoveryRatePriceScale>-2</sr:DebtRecoveryRatePriceScale><sr:DebtRecoveryRatePeriod>DAILY</sr:DebtRecoveryRatePeriod></sr:ElecDebtRecovery1>" +
+			"<sr:ElecDebtRecovery2><sr:DebtRecoveryRate>0</sr:DebtRecoveryRate><sr:DebtRecoveryRatePriceScale>-2</sr:DebtRecoveryRatePriceScale><sr:DebtRecoveryRatePeriod>DAILY</sr:DebtRecoveryRatePeriod></sr:ElecDebtRecovery2></sr:UpdateDebt>"
+		Expect(e.critical(supplier, esme, "2.3", body).Code).To(Equal(dcc.I99))
+		e.run(time.Minute)
+		Expect(string(responseOf(e, supplier))).To(ContainSubstring(`<ra:UpdateDebtRsp MessageSuccess="true"`))
+		e.serve(sendCommand, e.request(supplier, esme, 1, "4.13", "<sr:ReadPrepaymentConfiguration/>"))
+		e.run(time.Minute)
+		Expect(field(responseOf(e, supplier), "DebtRecoveryPerPayment")).To(Equal("2500"))
 	})
 
 	It("activates a GSME's emergency credit at its wake-up with 2.5", func() {

@@ -40,7 +40,7 @@ func init() {
 		"4.8.3":  {exec: readExportProfile, check: logBody("ReadExportProfileData")},
 		"4.10":   {exec: readNetworkData, check: logBody("ReadNetworkData")},
 		"4.11.1": {exec: readTariffPrimary, check: bodyIs("ReadTariffPrimaryElement")},
-		"4.11.2": {exec: readTariffSecondary, check: noSecondaryElement},
+		"4.11.2": {exec: readTariffSecondary, check: bodyIs("ReadTariffSecondaryElement")},
 		"4.12.1": {exec: readMaxDemandImport, check: bodyIs("ReadMaximumDemandImportRegisters")},
 		"4.12.2": {exec: readMaxDemandExport, check: bodyIs("ReadMaximumDemandExportRegisters")},
 		"4.13":   {exec: readPrepaymentConfiguration, check: bodyIs("ReadPrepaymentConfiguration")},
@@ -82,15 +82,6 @@ func electricityOnly(next func(*DCC, *call, *duis.Request) *failure) func(*DCC, 
 		}
 		return next(d, c, req)
 	}
-}
-
-// noSecondaryElement refuses 4.11.2: the secondary element exists on twin-element ESMEs only, and
-// no Device Model smetsim emulates has one.
-func noSecondaryElement(d *DCC, c *call, req *duis.Request) *failure {
-	if f := bodyIs("ReadTariffSecondaryElement")(d, c, req); f != nil {
-		return f
-	}
-	return fail(E11, "%s has no secondary element: no SMETS1 ESME smetsim emulates is twin-element", c.device.ID)
 }
 
 type logPeriodBody struct {
@@ -574,7 +565,13 @@ func readTariffPrimary(j *job, now time.Time) ([]byte, *failure) {
 		if !r.HasTariff {
 			return nil, fail(E21, "the GSME has not yet reported its tariff to the GPF")
 		}
-		active := r.TierPrices[0]
+		// The price in force when the GSME last reported: its tier by the switching table the
+		// S1SP downloaded with the tariff (ZCL reports carry the prices, not the table).
+		tier := 0
+		if t := j.p.GSME.Tariff(); t != nil {
+			_, tier, _ = t.ActivePrice(mr.LastSync, 0)
+		}
+		active := r.TierPrices[min(max(tier, 0), devices.MaxTiers-1)]
 		if active == 0 {
 			active = r.BlockPrices[0]
 		}
@@ -645,9 +642,31 @@ func xsTime(minute int) string {
 	return leftPad(strconv.Itoa(minute/60), 2) + ":" + leftPad(strconv.Itoa(minute%60), 2) + ":00"
 }
 
-// readTariffSecondary is 4.11.2; noSecondaryElement refuses it before it reaches a device.
+// readTariffSecondary is 4.11.2: the secondary element's tariff as 1.1.2 and 1.2.2 set it (an ESME
+// holds it without charging by it: see updateTariff), in the units 4.11.1 reads the primary one
+// in; nothing but MessageSuccess before a secondary tariff was ever set.
 func readTariffSecondary(j *job, now time.Time) ([]byte, *failure) {
-	return nil, fail(E11, "the ESME has no secondary element")
+	m := success("ReadTariffSecondaryElementRsp")
+	t := j.p.ESME.SecondaryTariff()
+	if t == nil {
+		return finish(m.End())
+	}
+	active, _, _ := t.ActivePrice(now, 0)
+	prices, scale := scaled(shortMax, append([]devices.Money{active}, t.TierPrices[:]...)...)
+	m.Leaf("SecondaryActiveTariffPrice", strconv.FormatInt(prices[0], 10)).Leaf("PriceScale", strconv.Itoa(scale))
+	m.Start("TariffTOUPriceMatrix")
+	for i := range devices.MaxTiers {
+		m.Leaf("TariffTOUPrice", strconv.FormatInt(prices[1+i], 10), index(i+1))
+	}
+	m.End()
+	if len(t.Switches) > 0 {
+		m.Start("TariffSwitchingTable").Start("DayProfiles").Start("DayProfile").Leaf("Day", "1")
+		for _, s := range t.Switches {
+			m.Start("ProfileSchedule").Leaf("StartTime", xsTime(int(s.Minute))).Leaf("TOUTariffAction", strconv.Itoa(int(s.Tier)+1)).End()
+		}
+		m.End().End().End()
+	}
+	return finish(m.End())
 }
 
 // readMaxDemandImport is 4.12.1: the highest half-hourly average import power since the last
@@ -695,7 +714,8 @@ func readPrepaymentConfiguration(j *job, now time.Time) ([]byte, *failure) {
 	}
 	e := j.p.ESME
 	if p := e.Prepayment(); p != nil {
-		m.Leaf("DebtRecoveryPerPayment", strconv.Itoa(int(p.PaymentDebtPercent))).
+		// In hundredths of a percent, the unit 2.3 writes it in.
+		m.Leaf("DebtRecoveryPerPayment", strconv.Itoa(int(p.PaymentDebtPercent)*100)).
 			Leaf("DisablementThreshold", moneyUnits(p.DisableThreshold)).Leaf("EmergencyCreditLimit", moneyUnits(p.ECLimit)).
 			Leaf("EmergencyCreditThreshold", moneyUnits(p.ECThreshold)).Leaf("LowCreditThreshold", moneyUnits(p.LowCredit)).
 			Leaf("MaxCreditMaxMeterBalance", moneyUnits(p.MaxCredit))

@@ -401,9 +401,40 @@ var _ = Describe("The 4.x reads", func() {
 			Expect(ans.Code).To(Equal(dcc.E100))
 			Expect(ans.Reason).To(ContainSubstring("4.16 takes sr:ReadActivePowerImport"))
 		})
-		It("refuses 4.11.2: no emulated ESME has a secondary element", func() {
-			ans := e.serve(sendCommand, e.request(supplier, esme, 1, "4.11.2", "<sr:ReadTariffSecondaryElement/>"))
-			Expect(ans.Code).To(Equal(dcc.E11))
+		It("4.11.1 on a GSME gives the price in force at its last report, by the tariff's switching table", func() {
+			body := `<sr:UpdateImportTariffPrimaryElement><sr:GasTariffElements><sr:SwitchingTable><sr:DayProfiles><sr:DayProfile><sr:DayName>1</sr:DayName><sr:TOUTariffAction>1</sr:TOUTariffAction></sr:DayProfile><sr:DayProfile><sr:DayName>2</sr:DayName><sr:TOUTariffAction>2</sr:TOUTariffAction></sr:DayProfile></sr:DayProfiles><sr:WeekProfiles><sr:WeekProfile><sr:WeekName>1</sr:WeekName><sr:ReferencedDayName index="1">1</sr:ReferencedDayName><sr:ReferencedDayName index="2">1</sr:ReferencedDayName><sr:ReferencedDayName index="3">1</sr:ReferencedDayName><sr:ReferencedDayName index="4">1</sr:ReferencedDayName><sr:ReferencedDayName index="5">1</sr:ReferencedDayName><sr:ReferencedDayName index="6">2</sr:ReferencedDayName><sr:ReferencedDayName index="7">2</sr:ReferencedDayName></sr:WeekProfile></sr:WeekProfiles><sr:Seasons><sr:Season><sr:SeasonStartDate><sr:GasYearWithWildcards><sr:NonSpecifiedYear/></sr:GasYearWithWildcards><sr:GasMonthWithWildcards><sr:SpecifiedMonth>1</sr:SpecifiedMonth></sr:GasMonthWithWildcards><sr:GasDayOfMonthWithWildcards><sr:SpecifiedDayOfMonth>1</sr:SpecifiedDayOfMonth></sr:GasDayOfMonthWithWildcards><sr:GasDayOfWeekWithWildcards><sr:NonSpecifiedDayOfWeek/></sr:GasDayOfWeekWithWildcards></sr:SeasonStartDate><sr:ReferencedWeekName>1</sr:ReferencedWeekName></sr:Season></sr:Seasons></sr:SwitchingTable><sr:SpecialDays/><sr:ThresholdMatrix><sr:BlockThreshold index="1">1</sr:BlockThreshold></sr:ThresholdMatrix></sr:GasTariffElements><sr:PriceElements><sr:GasPriceElements><sr:CurrencyUnits>GBP</sr:CurrencyUnits><sr:StandingCharge>28000</sr:StandingCharge><sr:TOUTariff><sr:TOUPrice index="1">7500</sr:TOUPrice><sr:TOUPrice index="2">5500</sr:TOUPrice></sr:TOUTariff></sr:GasPriceElements></sr:PriceElements></sr:UpdateImportTariffPrimaryElement>`
+			Expect(e.critical(supplier, gsme, "1.1.1", body).Code).To(Equal(dcc.I99))
+			e.run(time.Hour) // taken at one wake-up, reported at the next
+			active := func() string {
+				ans := e.serve(sendCommand, e.request(supplier, gsme, 1, "4.11.1", "<sr:ReadTariffPrimaryElement/>"))
+				Expect(ans.Code).To(Equal(dcc.I99), ans.Reason)
+				e.run(time.Hour)
+				got := ""
+				for _, m := range e.outbox(supplier) {
+					if strings.Contains(string(m.Body), "ReadTariffPrimaryElementRsp") {
+						got = field(m.Body, "PrimaryActiveTariffPrice") // the latest
+					}
+				}
+				return got
+			}
+			Expect(active()).To(Equal("7500")) // a Friday
+			e.run(36 * time.Hour)
+			Expect(active()).To(Equal("5500")) // Saturday: the weekend tier
+		})
+		It("4.11.2 reads back the secondary element 1.2.2 set, and nothing before one was set", func() {
+			doc := read(e, esme, "4.11.2", "<sr:ReadTariffSecondaryElement/>", "ReadTariffSecondaryElementRsp")
+			Expect(doc).NotTo(ContainSubstring("TariffTOUPrice"))
+			body := `<sr:UpdatePriceSecondaryElement><sr:PriceElements><sr:PriceScale>-5</sr:PriceScale>` +
+				`<sr:ElectricityPriceElement index="1">1010</sr:ElectricityPriceElement><sr:ElectricityPriceElement index="2">1120</sr:ElectricityPriceElement>` +
+				`<sr:ElectricityPriceElement index="3">1230</sr:ElectricityPriceElement><sr:ElectricityPriceElement index="4">1340</sr:ElectricityPriceElement>` +
+				`</sr:PriceElements></sr:UpdatePriceSecondaryElement>`
+			Expect(e.critical(supplier, esme, "1.2.2", body).Code).To(Equal(dcc.I99))
+			e.run(time.Minute)
+			Expect(rsp(e, "UpdatePriceSecondaryElementRsp")).To(ContainSubstring(`MessageSuccess="true"`))
+			doc = read(e, esme, "4.11.2", "<sr:ReadTariffSecondaryElement/>", "ReadTariffSecondaryElementRsp")
+			Expect(indexed(doc, "TariffTOUPrice", 1)).To(Equal("1010"))
+			Expect(indexed(doc, "TariffTOUPrice", 4)).To(Equal("1340"))
+			Expect(field([]byte(doc), "SecondaryActiveTariffPrice")).To(Equal("1010"))
 		})
 		It("answers E5 for prepay values of a credit-mode meter", func() {
 			es, _, _ := prem()
