@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/smetsim/smetsim/internal/yamldoc"
+	"github.com/smetsim/smetsim/simulator/srv"
 )
 
 // StepKinds are the step keys, in the order the format documents them.
@@ -34,7 +35,7 @@ var (
 	alertPattern = regexp.MustCompile(`^[0-9A-Fa-f]{4}$|^[A-Z][A-Z0-9-]{0,31}$`)
 	xmlName      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 	// opLike is a run of comparison characters followed by a space: a comparison, or a typo of one.
-	opLike      = regexp.MustCompile(`^[=!<>~]+(?:\s|$)`)
+	opLike = regexp.MustCompile(`^[=!<>~]+(?:\s|$)`)
 	// pathPattern is a field path: element names, each maybe with a position ("Price[2]"), and
 	// perhaps an attribute at the end.
 	pathPattern = regexp.MustCompile(`^(?:[A-Za-z_][A-Za-z0-9_.-]*(?:\[[1-9][0-9]{0,5}\])?/)*(?:@[A-Za-z_][A-Za-z0-9_.-]*|[A-Za-z_][A-Za-z0-9_.-]*(?:\[[1-9][0-9]{0,5}\])?)$`)
@@ -187,9 +188,9 @@ func (f *fileLoader) send(st *Step, n *yamldoc.Node) *Send {
 // expect reads the checks of a send step (inSend) or an expect step.
 func (f *fileLoader) expect(st *Step, prefix string, n *yamldoc.Node, inSend bool) *Expect {
 	x := &Expect{}
-	want := []string{"alerts", "within"}
+	want := []string{"alerts", "scheduled", "no_scheduled", "within"}
 	if inSend {
-		want = []string{"code", "response", "no_response", "alerts", "within"}
+		want = []string{"code", "response", "no_response", "alerts", "within", "scheduled", "no_scheduled"} // the last two reported below
 	}
 	if !inSend && n.Kind == yamldoc.MappingNode {
 		for _, k := range []string{"code", "response", "no_response"} {
@@ -240,8 +241,29 @@ func (f *fileLoader) expect(st *Step, prefix string, n *yamldoc.Node, inSend boo
 	if v := n.Get("within"); v != nil {
 		x.Within, _ = f.duration(v)
 	}
-	if !inSend && n.Get("alerts") == nil {
-		f.add(missing(n, "alerts", "an expect step waits for alerts"))
+	if !inSend {
+		if v := n.Get("scheduled"); v != nil {
+			x.Scheduled = f.scheduled(st, prefix+".scheduled", v)
+		}
+		if v := n.Get("no_scheduled"); v != nil {
+			if v.Kind != yamldoc.ScalarNode || v.Type != yamldoc.BoolScalar {
+				f.add(v.Errorf("wrong type: got %s, want true or false", v.Describe()))
+			} else {
+				x.NoScheduled = v.Value == "true"
+			}
+			if x.NoScheduled && x.Scheduled != nil {
+				f.add(v.Errorf("no_scheduled: true contradicts the scheduled check beside it"))
+			}
+		}
+	} else {
+		for _, k := range []string{"scheduled", "no_scheduled"} {
+			if e := n.Entry(k); e != nil {
+				f.add(e.KeyErrorf("%s waits for a DCC schedule's response: it belongs in an expect step", k))
+			}
+		}
+	}
+	if !inSend && n.Get("alerts") == nil && n.Get("scheduled") == nil && n.Get("no_scheduled") == nil {
+		f.add(missing(n, "alerts", "an expect step waits for alerts (or a DCC schedule's response: scheduled, no_scheduled)"))
 	}
 	return x
 }
@@ -255,9 +277,32 @@ func (f *fileLoader) code(n *yamldoc.Node) string {
 	return c
 }
 
+// scheduled reads an expect step's check of a DCC schedule's response: a response check with
+// the SRV it must carry.
+func (f *fileLoader) scheduled(st *Step, prefix string, n *yamldoc.Node) *ResponseCheck {
+	if n.Kind == yamldoc.MappingNode {
+		if v := n.Get("srv"); v != nil {
+			s, ok := f.str(v)
+			r := f.responseWith(st, prefix, n, []string{"srv", "code", "fields"})
+			if ok {
+				if srv.Lookup(s) == nil {
+					f.add(v.Errorf("%q is not a DUIS Service Reference Variant", s))
+				}
+				r.SRV = s
+			}
+			return r
+		}
+	}
+	return f.responseWith(st, prefix, n, []string{"srv", "code", "fields"})
+}
+
 func (f *fileLoader) response(st *Step, prefix string, n *yamldoc.Node) *ResponseCheck {
+	return f.responseWith(st, prefix, n, []string{"code", "fields"})
+}
+
+func (f *fileLoader) responseWith(st *Step, prefix string, n *yamldoc.Node, keys []string) *ResponseCheck {
 	r := &ResponseCheck{}
-	if !f.fields(st, prefix, n, []string{"code", "fields"}, nil) {
+	if !f.fields(st, prefix, n, keys, nil) {
 		return r
 	}
 	if v := n.Get("code"); v != nil {

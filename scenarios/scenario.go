@@ -129,6 +129,13 @@ type Expect struct {
 	Alerts []string
 	// NoResponse demands that no asynchronous response arrives within Within.
 	NoResponse bool
+	// Scheduled (an expect step) waits for a response the DCC sends from a User's schedule
+	// (5.1): the first not matched by an earlier step, of SRV Scheduled.SRV when set, checked
+	// like a send step's response.
+	Scheduled *ResponseCheck
+	// NoScheduled (an expect step) demands that no response from a DCC schedule arrives within
+	// Within.
+	NoScheduled bool
 	// Within bounds how long the runner waits (virtual time): 0 means the SRV's Target Response
 	// Time for the device (for alerts: one hour).
 	Within time.Duration
@@ -138,6 +145,7 @@ type Expect struct {
 type ResponseCheck struct {
 	Code   string  // the async response code; "" means I0
 	Fields []Field // checks on the MMC payload
+	SRV    string  // for a scheduled response: the SRV it must carry ("" any)
 }
 
 // Field is one check on a value in a message: a path of element local names from the payload's

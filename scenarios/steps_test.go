@@ -211,6 +211,38 @@ var _ = Describe("Each step kind", func() {
 		Expect(cr.Failure).To(HavePrefix(`specs/runner.yaml:4: field DSPInventory/Device/DeviceStatus: expected "Decommissioned", got "Commissioned"`))
 	})
 
+	It("waits for a DCC schedule's response (scheduled), and for none (no_scheduled)", func() {
+		create := "<CreateSchedule><ScheduleFrequency>Daily</ScheduleFrequency><ScheduleStartDate>2026-03-27</ScheduleStartDate>" +
+			"<ScheduleExecutionStartTime>01:00:00Z</ScheduleExecutionStartTime><DSPScheduledServiceReference>4.16</DSPScheduledServiceReference>" +
+			"<DSPScheduledServiceReferenceVariant>4.16</DSPScheduledServiceReferenceVariant><DeviceID>00-DB-12-34-56-78-90-A0</DeviceID>" +
+			"<DSPReadActivePowerImport/></CreateSchedule>"
+		scheduled := func(line int, srv string, within time.Duration, fields ...scenarios.Field) scenarios.Step {
+			return scenarios.Step{Pos: at(line), Kind: scenarios.StepExpect, Expect: &scenarios.Expect{Within: within,
+				Scheduled: &scenarios.ResponseCheck{SRV: srv, Fields: fields}}}
+		}
+		none := func(line int, within time.Duration) scenarios.Step {
+			return scenarios.Step{Pos: at(line), Kind: scenarios.StepExpect, Expect: &scenarios.Expect{Within: within, NoScheduled: true}}
+		}
+		cr := run(
+			send(3, "5.1", "supplier", "DCC", create, nil),
+			none(4, 30*time.Minute),
+			scheduled(5, "4.16", 2*time.Hour, field(5, "ActivePowerImport/Value", scenarios.OpGt, "0")),
+			send(6, "5.3", "supplier", "DCC", "<DeleteSchedule><DSPScheduleID>1</DSPScheduleID></DeleteSchedule>", nil),
+			none(7, 25*time.Hour),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps[2].Messages).To(HaveLen(1))
+		Expect(cr.Steps[2].Messages[0].RequestID).To(HavePrefix("90-B3-D5-1F-30-00-00-02:00-DB-12-34-56-78-90-A0:"))
+
+		cr = run(send(3, "5.1", "supplier", "DCC", create, nil), scheduled(4, "4.6.1", 2*time.Hour))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(HavePrefix("specs/runner.yaml:4: no response from a DCC schedule of 4.6.1 within 2h0m0s"))
+
+		cr = run(send(3, "5.1", "supplier", "DCC", create, nil), none(4, 2*time.Hour))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(ContainSubstring("expected no response from a DCC schedule within 2h0m0s, got 4.16"))
+	})
+
 	It("runs teardown after a failure", func() {
 		sc := scenario("teardown", device(4, esme, "supply", scenarios.OpEq, "armed"))
 		sc.Teardown = []scenarios.Step{advance(6, time.Minute)}
