@@ -22,6 +22,8 @@ func Compare(got string, op Op, want string) string {
 	switch op {
 	case OpExists:
 		return ""
+	case OpAbsent:
+		return fmt.Sprintf("expected absent, got %q", got)
 	case OpEq:
 		ok = (numeric && gf == wf) || (!numeric && strings.EqualFold(got, want))
 	case OpNe:

@@ -712,6 +712,8 @@ func (c *stepChecker) device(d *DeviceCheck, keys []string) {
 			c.errs = append(c.errs, e)
 		}
 		switch {
+		case p.Op == OpAbsent:
+			c.errorf(pkey, "absent checks a response field; a device always has its %s", p.Property)
 		case p.Op == OpMatches:
 			if _, err := regexp.Compile(p.Value); err != nil {
 				c.errorf(pkey, "the regular expression %q does not compile: %s", p.Value, regexpReason(err))

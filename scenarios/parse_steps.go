@@ -28,7 +28,7 @@ var FaultKinds = []string{"offline", "wan_down", "power_off", "slow", "drop_fram
 	"forget_block_thresholds", "wrong_divisor", "miss_wakeups", "clock_drift"}
 
 // Ops are the comparisons in the order a check is matched against them (longest prefix first).
-var Ops = []Op{OpEq, OpNe, OpLe, OpGe, OpLt, OpGt, OpMatches, OpContains, OpExists}
+var Ops = []Op{OpEq, OpNe, OpLe, OpGe, OpLt, OpGt, OpMatches, OpContains, OpExists, OpAbsent}
 
 var (
 	codePattern  = regexp.MustCompile(`^[IEW][0-9]{1,8}$`)
@@ -352,14 +352,14 @@ func (f *fileLoader) check(n *yamldoc.Node) (Op, string, bool) {
 // is compiled here unless it holds ${variables}, which are compiled once substituted.
 func ParseCheck(s string) (Op, string, error) {
 	t := strings.TrimSpace(s)
-	if t == string(OpExists) {
-		return OpExists, "", nil
+	if t == string(OpExists) || t == string(OpAbsent) {
+		return Op(t), "", nil
 	}
 	if m := opLike.FindString(t); m != "" && !contains(Ops, Op(strings.TrimSpace(m))) {
-		return "", "", fmt.Errorf("%q: unknown comparison %q; want ==, !=, <, <=, >, >=, ~ (regular expression), contains or exists (write \"== %s\" to compare with that text)", s, strings.TrimSpace(m), t)
+		return "", "", fmt.Errorf("%q: unknown comparison %q; want ==, !=, <, <=, >, >=, ~ (regular expression), contains, exists or absent (write \"== %s\" to compare with that text)", s, strings.TrimSpace(m), t)
 	}
 	for _, op := range Ops {
-		if op == OpExists {
+		if op == OpExists || op == OpAbsent {
 			continue
 		}
 		rest, ok := strings.CutPrefix(t, string(op))

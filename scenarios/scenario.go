@@ -172,6 +172,7 @@ const (
 	OpMatches  Op = "~"        // regular expression
 	OpContains Op = "contains" // substring
 	OpExists   Op = "exists"   // the path is there (Value unused)
+	OpAbsent   Op = "absent"   // the path is not there (Value unused): a response field only
 )
 
 // DeviceCheck asserts the state of devices: device reference → property → check.

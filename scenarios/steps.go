@@ -383,6 +383,9 @@ func (s *stepRun) checkResponse(m *Message, rc *ResponseCheck, variant string) {
 			continue
 		}
 		v, ok := m.Payload.Field(f.Path)
+		if !ok && f.Op == OpAbsent {
+			continue
+		}
 		if !ok {
 			s.failf(f.Pos, "field %s: not in the response's %s payload, which holds %s", f.Path, m.Payload.Local, m.Payload.outline())
 			continue

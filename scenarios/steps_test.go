@@ -205,6 +205,16 @@ var _ = Describe("Each step kind", func() {
 		Expect(cr.Virtual).To(BeNumerically("<", time.Second), "no wait for an asynchronous response")
 
 		cr = run(send(3, "8.2", "supplier", "DCC", body, &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{
+			field(4, "DSPInventory/Device[6]", scenarios.OpAbsent, ""),
+		}}}))
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		cr = run(send(3, "8.2", "supplier", "DCC", body, &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{
+			field(4, "DSPInventory/Device[5]/DeviceID", scenarios.OpAbsent, ""),
+		}}}))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(HavePrefix(`specs/runner.yaml:4: field DSPInventory/Device[5]/DeviceID: expected absent, got "00-DB-12-34-56-78-90-A`))
+
+		cr = run(send(3, "8.2", "supplier", "DCC", body, &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{
 			field(4, "DSPInventory/Device/DeviceStatus", scenarios.OpEq, "Decommissioned"),
 		}}}))
 		Expect(cr.Status).To(Equal(scenarios.Failed))
