@@ -192,10 +192,11 @@ type DeviceProperty struct {
 // Properties are the device properties a device step may check, by device kind. Money is in
 // pounds ("12.50"), energy in Wh, gas volume in m³.
 var Properties = map[string][]devices.Kind{
-	"supply":          {devices.KindESME, devices.KindGSME}, // enabled | disabled | armed
-	"balance":         {devices.KindESME, devices.KindGSME}, // £, prepayment meter balance
-	"payment_mode":    {devices.KindESME, devices.KindGSME}, // credit | prepayment
-	"register":        {devices.KindESME, devices.KindGSME}, // Wh or m³
+	"supply":          {devices.KindESME, devices.KindGSME},                  // enabled | disabled | armed
+	"balance":         {devices.KindESME, devices.KindGSME},                  // £, prepayment meter balance
+	"payment_mode":    {devices.KindESME, devices.KindGSME},                  // credit | prepayment
+	"register":        {devices.KindESME, devices.KindGSME, devices.KindGPF}, // Wh or m³ (GPF: its mirror of the GSME)
+	"mirror_age":      {devices.KindGPF},                                     // seconds since the GSME last reported to the GPF
 	"firmware":        {devices.KindESME, devices.KindGSME, devices.KindCHF, devices.KindGPF, devices.KindPPMID},
 	"model":           {devices.KindESME, devices.KindGSME, devices.KindCHF, devices.KindGPF, devices.KindPPMID},
 	"smi_status":      {devices.KindESME, devices.KindGSME, devices.KindCHF, devices.KindGPF, devices.KindPPMID},

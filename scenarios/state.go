@@ -82,6 +82,13 @@ func (w *World) Property(d *Device, prop string) (string, error) {
 	case "payment_mode":
 		return m.PaymentMode().String(), nil
 	case "register":
+		if d.Kind == devices.KindGPF {
+			mir := p.GPF.Mirror()
+			if !mir.Valid {
+				return "", fmt.Errorf("the GPF has no reading from its GSME yet")
+			}
+			return fmt.Sprintf("%d.%03d", mir.Volume/1000, mir.Volume%1000), nil
+		}
 		if d.Kind == devices.KindESME {
 			return strconv.FormatUint(p.ESME.ImportRegister(now), 10), nil
 		}
@@ -141,6 +148,12 @@ func (w *World) Property(d *Device, prop string) (string, error) {
 			return "up", nil
 		}
 		return "down", nil
+	case "mirror_age":
+		mir := p.GPF.Mirror()
+		if !mir.Valid {
+			return "", fmt.Errorf("the GPF has no reading from its GSME yet")
+		}
+		return strconv.FormatFloat(now.Sub(mir.LastSync).Seconds(), 'f', -1, 64), nil
 	case "clock_offset":
 		off := m.DeviceTime(now).Sub(now)
 		return strconv.FormatFloat(off.Seconds(), 'f', -1, 64), nil

@@ -164,6 +164,22 @@ var _ = Describe("Each step kind", func() {
 		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
 	})
 
+	It("reads the GPF's mirror of the GSME: its register and how long since the GSME reported", func() {
+		gpf := "rtds-reference.GPF"
+		wake := scenarios.Step{Pos: at(3), Kind: scenarios.StepAdvance, Advance: &scenarios.Advance{WakeOf: gsme}}
+		cr := run(
+			wake,
+			device(4, gpf, "mirror_age", scenarios.OpLt, "60"),
+			device(5, gpf, "register", scenarios.OpGe, "0"),
+			advance(6, 10*time.Minute),
+			device(7, gpf, "mirror_age", scenarios.OpGe, "600"),
+			wake,
+			device(8, gpf, "mirror_age", scenarios.OpLt, "60"),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps[2].After[gpf]["register"]).To(MatchRegexp(`^[0-9]+\.[0-9]{3}$`))
+	})
+
 	It("loses HAN frames to and from a device", func() {
 		w, err := scenarios.NewWorld(scenario("drop"), 5, scenarios.Options{})
 		Expect(err).NotTo(HaveOccurred())
