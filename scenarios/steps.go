@@ -871,8 +871,8 @@ func (w *World) applyFault(d *Device, f *Fault) (func(now time.Time), error) {
 		if every == 0 {
 			every = 2
 		}
-		if every < 2 {
-			return nil, fmt.Errorf("every must be at least 2")
+		if every < 1 {
+			return nil, fmt.Errorf("every must be at least 1")
 		}
 		if !p.HAN.DropEvery(d.EUI, every) {
 			return nil, fmt.Errorf("%s is not joined to its premises' HAN", d.Ref)
