@@ -201,7 +201,8 @@ var Properties = map[string][]devices.Kind{
 	"model":           {devices.KindESME, devices.KindGSME, devices.KindCHF, devices.KindGPF, devices.KindPPMID},
 	"smi_status":      {devices.KindESME, devices.KindGSME, devices.KindCHF, devices.KindGPF, devices.KindPPMID},
 	"standing_charge": {devices.KindESME, devices.KindGSME},                    // £ a day
-	"price":           {devices.KindESME, devices.KindGSME},                    // £ per kWh now in force
+	"price":           {devices.KindESME, devices.KindGSME, devices.KindPPMID}, // £ per kWh now in force (PPMID: the electricity price it shows)
+	"gas_price":       {devices.KindPPMID},                                     // £ per kWh the PPMID shows for gas
 	"message":         {devices.KindESME, devices.KindGSME, devices.KindPPMID}, // text on display
 	"credit":          {devices.KindPPMID},                                     // £ the PPMID shows for electricity
 	"gas_credit":      {devices.KindPPMID},                                     // £ the PPMID shows for gas

@@ -121,7 +121,13 @@ func (w *World) Property(d *Device, prop string) (string, error) {
 			return pounds(t.StandingCharge), nil
 		}
 		return "0.00", nil
-	case "price":
+	case "price", "gas_price":
+		if d.Kind == devices.KindPPMID {
+			if prop == "gas_price" {
+				return pounds(p.PPMID.Gas().Price), nil
+			}
+			return pounds(p.PPMID.Electricity().Price), nil
+		}
 		t := m.Tariff()
 		if t == nil {
 			return "0.00", nil
