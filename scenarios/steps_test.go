@@ -180,6 +180,20 @@ var _ = Describe("Each step kind", func() {
 		Expect(cr.Steps[2].After[gpf]["register"]).To(MatchRegexp(`^[0-9]+\.[0-9]{3}$`))
 	})
 
+	It("reads the prices the PPMID shows, from the ESME's Publish Price", func() {
+		body := "<UpdatePricePrimaryElement><PriceElements><ElectricityPriceElements><StandingCharge>55000</StandingCharge>" +
+			"<StandingChargeScale>-5</StandingChargeScale><PriceScale>-5</PriceScale><TOUTariff><TOUPrice index=\"1\">15000</TOUPrice>" +
+			"<TOUPrice index=\"2\">31000</TOUPrice></TOUTariff></ElectricityPriceElements></PriceElements></UpdatePricePrimaryElement>"
+		cr := run(
+			send(3, "1.2.1", "supplier", esme, body, nil),
+			advance(4, time.Minute),
+			device(5, ppmid, "price", scenarios.OpEq, "0.31"),
+			device(6, ppmid, "gas_price", scenarios.OpGe, "0"),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps[2].After[ppmid]["price"]).To(Equal("0.31"))
+	})
+
 	It("loses HAN frames to and from a device", func() {
 		w, err := scenarios.NewWorld(scenario("drop"), 5, scenarios.Options{})
 		Expect(err).NotTo(HaveOccurred())
