@@ -690,7 +690,7 @@ var enumerated = map[string][]string{
 var numeric = map[string]string{
 	"balance": "pounds", "standing_charge": "pounds a day", "price": "pounds per kWh", "credit": "pounds",
 	"gas_credit": "pounds", "register": "Wh or m³", "clock_offset": "seconds",
-	"mirror_age": "seconds", "gas_price": "pounds per kWh",
+	"mirror_age": "seconds", "gas_price": "pounds per kWh", "mirror_lag": "m³",
 }
 
 func init() {

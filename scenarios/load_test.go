@@ -204,7 +204,7 @@ var _ = Describe("Load", func() {
 			"13:14: steps[6].advance: give one of by, to or wake_of",
 			"14:14: steps[7].expect.code: code checks the answer to a request: it belongs in a send step's expect",
 			"14:50: steps[7].expect.within: \"soon\" is not a duration: write one such as 90s, 30m, 1h30m or 2d",
-			"15:36: steps[8].device[\"rtds-reference.ESME\"].suply: unknown device property \"suply\" (did you mean supply?); want balance, clock_offset, credit, firmware, gas_credit, gas_price, message, mirror_age, model, payment_mode, price, register, smi_status, standing_charge, supply, wan",
+			"15:36: steps[8].device[\"rtds-reference.ESME\"].suply: unknown device property \"suply\" (did you mean supply?); want balance, clock_offset, credit, firmware, gas_credit, gas_price, message, mirror_age, mirror_lag, model, payment_mode, price, register, smi_status, standing_charge, supply, wan",
 			"15:61: steps[8].device[\"rtds-reference.ESME\"].balance: wrong type: got a list, want a value or a comparison such as \"> 0\"",
 			"20:14: steps[9].send.body.ns:Read: \"ns:Read\" is not an XML element name (write it without a namespace prefix)",
 			"20:57: steps[9].send.body.ReadFirmwareVersion.@x: wrong type: got a list, want the attribute's value",

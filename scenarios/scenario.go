@@ -197,6 +197,7 @@ var Properties = map[string][]devices.Kind{
 	"payment_mode":    {devices.KindESME, devices.KindGSME},                  // credit | prepayment
 	"register":        {devices.KindESME, devices.KindGSME, devices.KindGPF}, // Wh or m³ (GPF: its mirror of the GSME)
 	"mirror_age":      {devices.KindGPF},                                     // seconds since the GSME last reported to the GPF
+	"mirror_lag":      {devices.KindGPF},                                     // m³ the mirror is below the GSME's register at that report
 	"firmware":        {devices.KindESME, devices.KindGSME, devices.KindCHF, devices.KindGPF, devices.KindPPMID},
 	"model":           {devices.KindESME, devices.KindGSME, devices.KindCHF, devices.KindGPF, devices.KindPPMID},
 	"smi_status":      {devices.KindESME, devices.KindGSME, devices.KindCHF, devices.KindGPF, devices.KindPPMID},

@@ -154,10 +154,14 @@ func (w *World) Property(d *Device, prop string) (string, error) {
 			return "up", nil
 		}
 		return "down", nil
-	case "mirror_age":
+	case "mirror_age", "mirror_lag":
 		mir := p.GPF.Mirror()
 		if !mir.Valid {
 			return "", fmt.Errorf("the GPF has no reading from its GSME yet")
+		}
+		if prop == "mirror_lag" {
+			lag := int64(p.GSME.VolumeRegister(mir.LastSync)) - int64(mir.Volume)
+			return strconv.FormatFloat(float64(lag)/1000, 'f', 3, 64), nil
 		}
 		return strconv.FormatFloat(now.Sub(mir.LastSync).Seconds(), 'f', -1, 64), nil
 	case "clock_offset":

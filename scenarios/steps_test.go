@@ -175,6 +175,8 @@ var _ = Describe("Each step kind", func() {
 			device(7, gpf, "mirror_age", scenarios.OpGe, "600"),
 			wake,
 			device(8, gpf, "mirror_age", scenarios.OpLt, "60"),
+			device(9, gpf, "mirror_lag", scenarios.OpLe, "0.001"),
+			device(10, gpf, "mirror_lag", scenarios.OpGe, "0"),
 		)
 		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
 		Expect(cr.Steps[2].After[gpf]["register"]).To(MatchRegexp(`^[0-9]+\.[0-9]{3}$`))
