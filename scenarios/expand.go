@@ -174,6 +174,13 @@ func stringFields(st *Step) []stringField {
 			}
 		}
 	}
+	if e := st.Expect; e != nil && e.Scheduled != nil {
+		for i := range e.Scheduled.Fields {
+			fl := &e.Scheduled.Fields[i]
+			key := yamldoc.Join("expect.scheduled.fields", fl.Path)
+			out = append(out, stringField{key, &fl.Path}, stringField{key, &fl.Value})
+		}
+	}
 	if d := st.Device; d != nil {
 		for i := range d.Checks {
 			c := &d.Checks[i]
@@ -233,6 +240,11 @@ func cloneExpect(e *Expect) *Expect {
 		r := *e.Response
 		r.Fields = append([]Field(nil), e.Response.Fields...)
 		c.Response = &r
+	}
+	if e.Scheduled != nil {
+		r := *e.Scheduled
+		r.Fields = append([]Field(nil), e.Scheduled.Fields...)
+		c.Scheduled = &r
 	}
 	return &c
 }
@@ -585,11 +597,20 @@ func wellFormed(body string) error {
 }
 
 func (c *stepChecker) expect(prefix string, x *Expect) {
-	if x == nil || x.Response == nil {
+	if x == nil {
 		return
 	}
-	for _, fl := range x.Response.Fields {
-		key := yamldoc.Join(prefix+".response.fields", fl.Path)
+	if x.Scheduled != nil {
+		c.fieldChecks(prefix+".scheduled.fields", x.Scheduled.Fields)
+	}
+	if x.Response != nil {
+		c.fieldChecks(prefix+".response.fields", x.Response.Fields)
+	}
+}
+
+func (c *stepChecker) fieldChecks(prefix string, fields []Field) {
+	for _, fl := range fields {
+		key := yamldoc.Join(prefix, fl.Path)
 		if !pathPattern.MatchString(fl.Path) {
 			c.errorf(key, "%q is not a path: element local names separated by /, each maybe with a position from 1 ([2]), with @name for an attribute at the end", fl.Path)
 		}
@@ -682,6 +703,7 @@ var enumerated = map[string][]string{
 var numeric = map[string]string{
 	"balance": "pounds", "standing_charge": "pounds a day", "price": "pounds per kWh", "credit": "pounds",
 	"gas_credit": "pounds", "register": "Wh or m³", "clock_offset": "seconds",
+	"mirror_age": "seconds", "gas_price": "pounds per kWh", "mirror_lag": "m³",
 }
 
 func init() {

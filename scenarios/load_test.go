@@ -164,6 +164,29 @@ var _ = Describe("Load", func() {
 		Expect(errors.As(err, &ye)).To(BeTrue(), "each mistake is a *yamldoc.Error")
 	})
 
+	It("reads an expect step's scheduled and no_scheduled checks, and refuses them in a send step", func() {
+		dir := GinkgoT().TempDir()
+		good := filepath.Join(dir, "sched.yaml")
+		Expect(os.WriteFile(good, []byte("name: s\nsteps:\n  - expect: {scheduled: {srv: \"4.16\", fields: {ActivePowerImport/Value: \"> 0\"}}, within: 2h}\n"+
+			"  - expect: {no_scheduled: true, within: 1d}\n"), 0o644)).To(Succeed())
+		scs, err := scenarios.LoadFiles(good)
+		Expect(err).NotTo(HaveOccurred())
+		x := scs[0].Steps[0].Expect
+		Expect(x.Scheduled.SRV).To(Equal("4.16"))
+		Expect(x.Scheduled.Fields).To(HaveLen(1))
+		Expect(x.Within).To(Equal(2 * time.Hour))
+		Expect(scs[0].Steps[1].Expect.NoScheduled).To(BeTrue())
+
+		bad := filepath.Join(dir, "bad.yaml")
+		Expect(os.WriteFile(bad, []byte("name: b\nsteps:\n  - expect: {within: 1h}\n  - expect: {scheduled: {srv: \"9.99\"}}\n"+
+			"  - send: {srv: \"8.2\", as: supplier, body: \"<ReadInventory/>\", expect: {no_scheduled: true}}\n"), 0o644)).To(Succeed())
+		Expect(loadErrors(bad)).To(ConsistOf(
+			ContainSubstring("3:13: steps[0].expect.alerts: missing"),
+			ContainSubstring(`4:31: steps[1].expect.scheduled.srv: "9.99" is not a DUIS Service Reference Variant`),
+			ContainSubstring("5:73: steps[2].send.expect.no_scheduled: no_scheduled waits for a DCC schedule's response: it belongs in an expect step"),
+		))
+	})
+
 	It("refuses a file that is not a mapping, and a fixture fleet that does not exist", func() {
 		dir := GinkgoT().TempDir()
 		list := filepath.Join(dir, "list.yaml")
@@ -193,7 +216,7 @@ var _ = Describe("Load", func() {
 			"13:14: steps[6].advance: give one of by, to or wake_of",
 			"14:14: steps[7].expect.code: code checks the answer to a request: it belongs in a send step's expect",
 			"14:50: steps[7].expect.within: \"soon\" is not a duration: write one such as 90s, 30m, 1h30m or 2d",
-			"15:36: steps[8].device[\"rtds-reference.ESME\"].suply: unknown device property \"suply\" (did you mean supply?); want balance, clock_offset, credit, firmware, gas_credit, message, model, payment_mode, price, privacy_pin, register, restricted_before, smi_status, standing_charge, supplier_name, supplier_phone, supply, wan",
+			"15:36: steps[8].device[\"rtds-reference.ESME\"].suply: unknown device property \"suply\" (did you mean supply?); want balance, clock_offset, credit, firmware, gas_credit, gas_price, message, mirror_age, mirror_lag, model, payment_mode, price, privacy_pin, register, restricted_before, smi_status, standing_charge, supplier_name, supplier_phone, supply, wan",
 			"15:61: steps[8].device[\"rtds-reference.ESME\"].balance: wrong type: got a list, want a value or a comparison such as \"> 0\"",
 			"20:14: steps[9].send.body.ns:Read: \"ns:Read\" is not an XML element name (write it without a namespace prefix)",
 			"20:57: steps[9].send.body.ReadFirmwareVersion.@x: wrong type: got a list, want the attribute's value",

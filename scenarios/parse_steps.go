@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/smetsim/smetsim/internal/yamldoc"
+	"github.com/smetsim/smetsim/simulator/srv"
 )
 
 // StepKinds are the step keys, in the order the format documents them.
@@ -190,9 +191,9 @@ func (f *fileLoader) send(st *Step, n *yamldoc.Node) *Send {
 // expect reads the checks of a send step (inSend) or an expect step.
 func (f *fileLoader) expect(st *Step, prefix string, n *yamldoc.Node, inSend bool) *Expect {
 	x := &Expect{}
-	want := []string{"alerts", "within"}
+	want := []string{"alerts", "scheduled", "no_scheduled", "within"}
 	if inSend {
-		want = []string{"code", "response", "no_response", "alerts", "within"}
+		want = []string{"code", "response", "no_response", "alerts", "within", "scheduled", "no_scheduled"} // the last two reported below
 	}
 	if !inSend && n.Kind == yamldoc.MappingNode {
 		for _, k := range []string{"code", "response", "no_response"} {
@@ -243,8 +244,29 @@ func (f *fileLoader) expect(st *Step, prefix string, n *yamldoc.Node, inSend boo
 	if v := n.Get("within"); v != nil {
 		x.Within, _ = f.duration(v)
 	}
-	if !inSend && n.Get("alerts") == nil {
-		f.add(missing(n, "alerts", "an expect step waits for alerts"))
+	if !inSend {
+		if v := n.Get("scheduled"); v != nil {
+			x.Scheduled = f.scheduled(st, prefix+".scheduled", v)
+		}
+		if v := n.Get("no_scheduled"); v != nil {
+			if v.Kind != yamldoc.ScalarNode || v.Type != yamldoc.BoolScalar {
+				f.add(v.Errorf("wrong type: got %s, want true or false", v.Describe()))
+			} else {
+				x.NoScheduled = v.Value == "true"
+			}
+			if x.NoScheduled && x.Scheduled != nil {
+				f.add(v.Errorf("no_scheduled: true contradicts the scheduled check beside it"))
+			}
+		}
+	} else {
+		for _, k := range []string{"scheduled", "no_scheduled"} {
+			if e := n.Entry(k); e != nil {
+				f.add(e.KeyErrorf("%s waits for a DCC schedule's response: it belongs in an expect step", k))
+			}
+		}
+	}
+	if !inSend && n.Get("alerts") == nil && n.Get("scheduled") == nil && n.Get("no_scheduled") == nil {
+		f.add(missing(n, "alerts", "an expect step waits for alerts (or a DCC schedule's response: scheduled, no_scheduled)"))
 	}
 	return x
 }
@@ -258,9 +280,32 @@ func (f *fileLoader) code(n *yamldoc.Node) string {
 	return c
 }
 
+// scheduled reads an expect step's check of a DCC schedule's response: a response check with
+// the SRV it must carry.
+func (f *fileLoader) scheduled(st *Step, prefix string, n *yamldoc.Node) *ResponseCheck {
+	if n.Kind == yamldoc.MappingNode {
+		if v := n.Get("srv"); v != nil {
+			s, ok := f.str(v)
+			r := f.responseWith(st, prefix, n, []string{"srv", "code", "fields"})
+			if ok {
+				if srv.Lookup(s) == nil {
+					f.add(v.Errorf("%q is not a DUIS Service Reference Variant", s))
+				}
+				r.SRV = s
+			}
+			return r
+		}
+	}
+	return f.responseWith(st, prefix, n, []string{"srv", "code", "fields"})
+}
+
 func (f *fileLoader) response(st *Step, prefix string, n *yamldoc.Node) *ResponseCheck {
+	return f.responseWith(st, prefix, n, []string{"code", "fields", "save"})
+}
+
+func (f *fileLoader) responseWith(st *Step, prefix string, n *yamldoc.Node, keys []string) *ResponseCheck {
 	r := &ResponseCheck{}
-	if !f.fields(st, prefix, n, []string{"code", "fields", "save"}, nil) {
+	if !f.fields(st, prefix, n, keys, nil) {
 		return r
 	}
 	if v := n.Get("code"); v != nil {
@@ -339,7 +384,7 @@ func ParseCheck(s string) (Op, string, error) {
 		return Op(t), "", nil
 	}
 	if m := opLike.FindString(t); m != "" && !contains(Ops, Op(strings.TrimSpace(m))) {
-		return "", "", fmt.Errorf("%q: unknown comparison %q; want ==, !=, <, <=, >, >=, ~ (regular expression), contains or exists (write \"== %s\" to compare with that text)", s, strings.TrimSpace(m), t)
+		return "", "", fmt.Errorf("%q: unknown comparison %q; want ==, !=, <, <=, >, >=, ~ (regular expression), contains, exists or absent (write \"== %s\" to compare with that text)", s, strings.TrimSpace(m), t)
 	}
 	for _, op := range Ops {
 		if op == OpExists || op == OpAbsent {

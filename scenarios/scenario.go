@@ -133,6 +133,13 @@ type Expect struct {
 	Alerts []string
 	// NoResponse demands that no asynchronous response arrives within Within.
 	NoResponse bool
+	// Scheduled (an expect step) waits for a response the DCC sends from a User's schedule
+	// (5.1): the first not matched by an earlier step, of SRV Scheduled.SRV when set, checked
+	// like a send step's response.
+	Scheduled *ResponseCheck
+	// NoScheduled (an expect step) demands that no response from a DCC schedule arrives within
+	// Within.
+	NoScheduled bool
 	// Within bounds how long the runner waits (virtual time): 0 means the SRV's Target Response
 	// Time for the device (for alerts: one hour).
 	Within time.Duration
@@ -142,6 +149,7 @@ type Expect struct {
 type ResponseCheck struct {
 	Code   string  // the async response code; "" means I0
 	Fields []Field // checks on the MMC payload
+	SRV    string  // for a scheduled response: the SRV it must carry ("" any)
 	// Save keeps payload values for later checks of the same case, which name them @{name}.
 	Save []Saved
 }
@@ -197,15 +205,18 @@ type DeviceProperty struct {
 // Properties are the device properties a device step may check, by device kind. Money is in
 // pounds ("12.50"), energy in Wh, gas volume in m³.
 var Properties = map[string][]devices.Kind{
-	"supply":          {devices.KindESME, devices.KindGSME}, // enabled | disabled | armed
-	"balance":         {devices.KindESME, devices.KindGSME}, // £, prepayment meter balance
-	"payment_mode":    {devices.KindESME, devices.KindGSME}, // credit | prepayment
-	"register":        {devices.KindESME, devices.KindGSME}, // Wh or m³
+	"supply":          {devices.KindESME, devices.KindGSME},                  // enabled | disabled | armed
+	"balance":         {devices.KindESME, devices.KindGSME},                  // £, prepayment meter balance
+	"payment_mode":    {devices.KindESME, devices.KindGSME},                  // credit | prepayment
+	"register":        {devices.KindESME, devices.KindGSME, devices.KindGPF}, // Wh or m³ (GPF: its mirror of the GSME)
+	"mirror_age":      {devices.KindGPF},                                     // seconds since the GSME last reported to the GPF
+	"mirror_lag":      {devices.KindGPF},                                     // m³ the mirror is below the GSME's register at that report
 	"firmware":        {devices.KindESME, devices.KindGSME, devices.KindCHF, devices.KindGPF, devices.KindPPMID},
 	"model":           {devices.KindESME, devices.KindGSME, devices.KindCHF, devices.KindGPF, devices.KindPPMID},
 	"smi_status":      {devices.KindESME, devices.KindGSME, devices.KindCHF, devices.KindGPF, devices.KindPPMID},
 	"standing_charge": {devices.KindESME, devices.KindGSME},                    // £ a day
-	"price":           {devices.KindESME, devices.KindGSME},                    // £ per kWh now in force
+	"price":           {devices.KindESME, devices.KindGSME, devices.KindPPMID}, // £ per kWh now in force (PPMID: the electricity price it shows)
+	"gas_price":       {devices.KindPPMID},                                     // £ per kWh the PPMID shows for gas
 	"message":         {devices.KindESME, devices.KindGSME, devices.KindPPMID}, // text on display
 	"credit":          {devices.KindPPMID},                                     // £ the PPMID shows for electricity
 	"gas_credit":      {devices.KindPPMID},                                     // £ the PPMID shows for gas

@@ -124,8 +124,19 @@ func schema() obj {
 				"alerts":      ref("alerts"),
 				"within":      ref("duration"),
 			}),
-			"expectStep": strictObject(obj{"alerts": ref("alerts"), "within": ref("duration")}, "alerts"),
-			"code":       obj{"type": "string", "pattern": codePattern.String(), "description": "a DUIS response code: I0, I99, E19 …"},
+			"expectStep": func() obj {
+				o := strictObject(obj{"alerts": ref("alerts"), "within": ref("duration"),
+					"scheduled": strictObject(obj{
+						"srv":    orVariable(srv.Variants(), "the SRV the scheduled read carries"),
+						"code":   ref("code"),
+						"fields": obj{"type": "object", "additionalProperties": ref("check")},
+					}),
+					"no_scheduled": obj{"type": "boolean"},
+				})
+				o["anyOf"] = []obj{{"required": []string{"alerts"}}, {"required": []string{"scheduled"}}, {"required": []string{"no_scheduled"}}}
+				return o
+			}(),
+			"code": obj{"type": "string", "pattern": codePattern.String(), "description": "a DUIS response code: I0, I99, E19 …"},
 			"alerts": obj{"type": "array", "minItems": 1, "items": obj{"type": []string{"string", "integer"}, "pattern": alertPattern.String()},
 				"description": "device alerts as 4 hex digits (\"8F1C\"), DCC alerts such as AD1 or N42"},
 			"response": strictObject(obj{

@@ -85,6 +85,13 @@ func (w *World) Property(d *Device, prop string) (string, error) {
 	case "payment_mode":
 		return m.PaymentMode().String(), nil
 	case "register":
+		if d.Kind == devices.KindGPF {
+			mir := p.GPF.Mirror()
+			if !mir.Valid {
+				return "", fmt.Errorf("the GPF has no reading from its GSME yet")
+			}
+			return fmt.Sprintf("%d.%03d", mir.Volume/1000, mir.Volume%1000), nil
+		}
 		if d.Kind == devices.KindESME {
 			return strconv.FormatUint(p.ESME.ImportRegister(now), 10), nil
 		}
@@ -117,7 +124,13 @@ func (w *World) Property(d *Device, prop string) (string, error) {
 			return pounds(t.StandingCharge), nil
 		}
 		return "0.00", nil
-	case "price":
+	case "price", "gas_price":
+		if d.Kind == devices.KindPPMID {
+			if prop == "gas_price" {
+				return pounds(p.PPMID.Gas().Price), nil
+			}
+			return pounds(p.PPMID.Electricity().Price), nil
+		}
 		t := m.Tariff()
 		if t == nil {
 			return "0.00", nil
@@ -160,6 +173,16 @@ func (w *World) Property(d *Device, prop string) (string, error) {
 			return "up", nil
 		}
 		return "down", nil
+	case "mirror_age", "mirror_lag":
+		mir := p.GPF.Mirror()
+		if !mir.Valid {
+			return "", fmt.Errorf("the GPF has no reading from its GSME yet")
+		}
+		if prop == "mirror_lag" {
+			lag := int64(p.GSME.VolumeRegister(mir.LastSync)) - int64(mir.Volume)
+			return strconv.FormatFloat(float64(lag)/1000, 'f', 3, 64), nil
+		}
+		return strconv.FormatFloat(now.Sub(mir.LastSync).Seconds(), 'f', -1, 64), nil
 	case "clock_offset":
 		off := m.DeviceTime(now).Sub(now)
 		return strconv.FormatFloat(off.Seconds(), 'f', -1, 64), nil

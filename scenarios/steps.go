@@ -93,6 +93,12 @@ func (w *World) RunStep(st Step) StepResult {
 	case StepSend:
 		s.send()
 	case StepExpect:
+		if x := st.Expect; x != nil && (x.Scheduled != nil || x.NoScheduled) {
+			s.expectScheduled(x)
+			if len(x.Alerts) == 0 {
+				break
+			}
+		}
 		s.expectAlerts(st.Expect, devices.EUI64{}, false, w.Now())
 	case StepDevice:
 		s.device()
@@ -507,6 +513,57 @@ func (s *stepRun) expectAlerts(exp *Expect, user devices.EUI64, forUser bool, si
 	}
 }
 
+// scheduledPrefix starts the RequestID of a request the DCC originates itself, as it does for
+// a User's schedule (5.1).
+var scheduledPrefix = dcc.EUI.String() + ":"
+
+// expectScheduled waits for a response the DCC sends from a User's schedule, the first that no
+// earlier expectation matched (of the SRV asked for, if any), and checks it; or, with
+// NoScheduled, demands that none arrives within the step's Within.
+func (s *stepRun) expectScheduled(exp *Expect) {
+	w := s.w
+	within := exp.Within
+	if within == 0 {
+		within = AlertWithin
+	}
+	want := ""
+	if exp.Scheduled != nil {
+		want = exp.Scheduled.SRV
+	}
+	var hit *Message
+	match := func() bool {
+		for _, m := range w.Receiver.Messages() {
+			if m.Kind != KindResponse || !strings.HasPrefix(m.RequestID, scheduledPrefix) || w.claimed[m.seq] || (want != "" && m.SRV != want) {
+				continue
+			}
+			hit = m
+			return true
+		}
+		return false
+	}
+	start := w.Now()
+	ok, err := w.awaitUntil(start.Add(within), match)
+	if err != nil {
+		s.failf(Pos{}, "waiting for a scheduled response: %v", err)
+		return
+	}
+	if ok {
+		w.claimed[hit.seq] = true
+		s.evidence(Evidence{Kind: "response", RequestID: hit.RequestID, Code: hit.Code, At: hit.At, XML: string(hit.XML)})
+	}
+	switch {
+	case exp.NoScheduled && ok:
+		s.failf(Pos{}, "expected no response from a DCC schedule within %s, got %s %s at %s", within, hit.SRV, hit.RequestID, hit.At.UTC().Format(time.RFC3339))
+	case exp.NoScheduled:
+	case !ok && want != "":
+		s.failf(Pos{}, "no response from a DCC schedule of %s within %s", want, within)
+	case !ok:
+		s.failf(Pos{}, "no response from a DCC schedule within %s", within)
+	default:
+		s.checkResponse(hit, exp.Scheduled, hit.SRV)
+	}
+}
+
 // device checks device properties.
 func (s *stepRun) device() {
 	if s.needsEmulator() {
@@ -867,8 +924,8 @@ func (w *World) applyFault(d *Device, f *Fault) (func(now time.Time), error) {
 		if every == 0 {
 			every = 2
 		}
-		if every < 2 {
-			return nil, fmt.Errorf("every must be at least 2")
+		if every < 1 {
+			return nil, fmt.Errorf("every must be at least 1")
 		}
 		if !p.HAN.DropEvery(d.EUI, every) {
 			return nil, fmt.Errorf("%s is not joined to its premises' HAN", d.Ref)

@@ -217,6 +217,38 @@ var _ = Describe("Each step kind", func() {
 		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
 	})
 
+	It("reads the GPF's mirror of the GSME: its register and how long since the GSME reported", func() {
+		gpf := "rtds-reference.GPF"
+		wake := scenarios.Step{Pos: at(3), Kind: scenarios.StepAdvance, Advance: &scenarios.Advance{WakeOf: gsme}}
+		cr := run(
+			wake,
+			device(4, gpf, "mirror_age", scenarios.OpLt, "60"),
+			device(5, gpf, "register", scenarios.OpGe, "0"),
+			advance(6, 10*time.Minute),
+			device(7, gpf, "mirror_age", scenarios.OpGe, "600"),
+			wake,
+			device(8, gpf, "mirror_age", scenarios.OpLt, "60"),
+			device(9, gpf, "mirror_lag", scenarios.OpLe, "0.001"),
+			device(10, gpf, "mirror_lag", scenarios.OpGe, "0"),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps[2].After[gpf]["register"]).To(MatchRegexp(`^[0-9]+\.[0-9]{3}$`))
+	})
+
+	It("reads the prices the PPMID shows, from the ESME's Publish Price", func() {
+		body := "<UpdatePricePrimaryElement><PriceElements><ElectricityPriceElements><StandingCharge>55000</StandingCharge>" +
+			"<StandingChargeScale>-5</StandingChargeScale><PriceScale>-5</PriceScale><TOUTariff><TOUPrice index=\"1\">15000</TOUPrice>" +
+			"<TOUPrice index=\"2\">31000</TOUPrice></TOUTariff></ElectricityPriceElements></PriceElements></UpdatePricePrimaryElement>"
+		cr := run(
+			send(3, "1.2.1", "supplier", esme, body, nil),
+			advance(4, time.Minute),
+			device(5, ppmid, "price", scenarios.OpEq, "0.31"),
+			device(6, ppmid, "gas_price", scenarios.OpGe, "0"),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps[2].After[ppmid]["price"]).To(Equal("0.31"))
+	})
+
 	It("loses HAN frames to and from a device", func() {
 		w, err := scenarios.NewWorld(scenario("drop"), 5, scenarios.Options{})
 		Expect(err).NotTo(HaveOccurred())
@@ -266,6 +298,16 @@ var _ = Describe("Each step kind", func() {
 		Expect(cr.Virtual).To(BeNumerically("<", time.Second), "no wait for an asynchronous response")
 
 		cr = run(send(3, "8.2", "supplier", "DCC", body, &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{
+			field(4, "DSPInventory/Device[6]", scenarios.OpAbsent, ""),
+		}}}))
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		cr = run(send(3, "8.2", "supplier", "DCC", body, &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{
+			field(4, "DSPInventory/Device[5]/DeviceID", scenarios.OpAbsent, ""),
+		}}}))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(HavePrefix(`specs/runner.yaml:4: field DSPInventory/Device[5]/DeviceID: expected nothing there, got "00-DB-12-34-56-78-90-A`))
+
+		cr = run(send(3, "8.2", "supplier", "DCC", body, &scenarios.Expect{Response: &scenarios.ResponseCheck{Fields: []scenarios.Field{
 			field(4, "DSPInventory/Device/DeviceStatus", scenarios.OpEq, "Decommissioned"),
 		}}}))
 		Expect(cr.Status).To(Equal(scenarios.Failed))
@@ -284,6 +326,38 @@ var _ = Describe("Each step kind", func() {
 		}}}))
 		Expect(cr.Status).To(Equal(scenarios.Failed))
 		Expect(cr.Failure).To(HavePrefix(`specs/runner.yaml:4: field DSPInventory/Device/DeviceStatus: expected nothing there, got "Commissioned"`))
+	})
+
+	It("waits for a DCC schedule's response (scheduled), and for none (no_scheduled)", func() {
+		create := "<CreateSchedule><ScheduleFrequency>Daily</ScheduleFrequency><ScheduleStartDate>2026-03-27</ScheduleStartDate>" +
+			"<ScheduleExecutionStartTime>01:00:00Z</ScheduleExecutionStartTime><DSPScheduledServiceReference>4.16</DSPScheduledServiceReference>" +
+			"<DSPScheduledServiceReferenceVariant>4.16</DSPScheduledServiceReferenceVariant><DeviceID>00-DB-12-34-56-78-90-A0</DeviceID>" +
+			"<DSPReadActivePowerImport/></CreateSchedule>"
+		scheduled := func(line int, srv string, within time.Duration, fields ...scenarios.Field) scenarios.Step {
+			return scenarios.Step{Pos: at(line), Kind: scenarios.StepExpect, Expect: &scenarios.Expect{Within: within,
+				Scheduled: &scenarios.ResponseCheck{SRV: srv, Fields: fields}}}
+		}
+		none := func(line int, within time.Duration) scenarios.Step {
+			return scenarios.Step{Pos: at(line), Kind: scenarios.StepExpect, Expect: &scenarios.Expect{Within: within, NoScheduled: true}}
+		}
+		cr := run(
+			send(3, "5.1", "supplier", "DCC", create, nil),
+			none(4, 30*time.Minute),
+			scheduled(5, "4.16", 2*time.Hour, field(5, "ActivePowerImport/Value", scenarios.OpGt, "0")),
+			send(6, "5.3", "supplier", "DCC", "<DeleteSchedule><DSPScheduleID>1</DSPScheduleID></DeleteSchedule>", nil),
+			none(7, 25*time.Hour),
+		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+		Expect(cr.Steps[2].Messages).To(HaveLen(1))
+		Expect(cr.Steps[2].Messages[0].RequestID).To(HavePrefix("90-B3-D5-1F-30-00-00-02:00-DB-12-34-56-78-90-A0:"))
+
+		cr = run(send(3, "5.1", "supplier", "DCC", create, nil), scheduled(4, "4.6.1", 2*time.Hour))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(HavePrefix("specs/runner.yaml:4: no response from a DCC schedule of 4.6.1 within 2h0m0s"))
+
+		cr = run(send(3, "5.1", "supplier", "DCC", create, nil), none(4, 2*time.Hour))
+		Expect(cr.Status).To(Equal(scenarios.Failed))
+		Expect(cr.Failure).To(ContainSubstring("expected no response from a DCC schedule within 2h0m0s, got 4.16"))
 	})
 
 	It("runs teardown after a failure", func() {

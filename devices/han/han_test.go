@@ -138,6 +138,28 @@ var _ = Describe("The in-process HAN", func() {
 		Expect(err).NotTo(HaveOccurred())
 	})
 
+	It("loses every Nth frame to or from a device, or all of them with every 1, until the rule ends", func() {
+		a := &node{}
+		sa, _ := nw.Join(eui(0xA0), a, false)
+		Expect(nw.DropEvery(eui(0xA0), 2)).To(BeTrue())
+		for _, p := range []string{"1", "2", "3", "4"} {
+			Expect(nw.Send(clk.Now(), msg(han.Coordinator, sa, p))).To(Succeed())
+		}
+		run(time.Second)
+		Expect(a.got).To(Equal([]string{"1", "3"}))
+		Expect(nw.DropEvery(eui(0xA0), 1)).To(BeTrue())
+		Expect(nw.Send(clk.Now(), msg(han.Coordinator, sa, "5"))).To(Succeed())
+		Expect(nw.Send(clk.Now(), msg(han.Coordinator, sa, "6"))).To(Succeed())
+		run(time.Second)
+		Expect(a.got).To(HaveLen(2))
+		Expect(nw.DropEvery(eui(0xA0), 0)).To(BeTrue())
+		Expect(nw.Send(clk.Now(), msg(han.Coordinator, sa, "7"))).To(Succeed())
+		run(time.Second)
+		Expect(a.got).To(Equal([]string{"1", "3", "7"}))
+		Expect(md.Stats().Dropped).To(Equal(uint64(4)))
+		Expect(nw.DropEvery(eui(0xB9), 1)).To(BeFalse())
+	})
+
 	It("drops frames held for a device that leaves", func() {
 		sg, _ := nw.Join(eui(0xA1), &node{}, true)
 		Expect(nw.Send(clk.Now(), msg(han.Coordinator, sg, "x"))).To(Succeed())

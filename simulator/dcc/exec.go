@@ -114,6 +114,12 @@ func (j *job) unreachable() string {
 	if j.c.device.Kind == devices.KindESME && !p.ESME.Powered() {
 		return "the ESME has no mains power"
 	}
+	// A device the CHF has taken off its HAN (8.11 Remove) is no longer reached through the hub.
+	if k := j.c.device.Kind; k != devices.KindCHF {
+		if _, on := p.HAN.Lookup(j.c.device.ID); !on {
+			return "the " + k.String() + " is not joined to the communications hub's HAN"
+		}
+	}
 	return ""
 }
 

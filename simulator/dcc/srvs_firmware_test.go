@@ -33,12 +33,16 @@ func activateFirmware(hash [32]byte) string {
 }
 
 // openPPC puts the reference premises' combination with one device's new model on the PPC list,
-// its test open, as a lab does before trying new firmware.
+// its test open, as a lab does before trying new firmware (or opens the fixture entry listing it).
 func openPPC(e *env, kind devices.Kind, model string) {
 	in, _ := e.d.Inventory().InstallationOf(esme)
 	c, err := e.d.Inventory().Combination(in.ID)
 	Expect(err).NotTo(HaveOccurred())
 	c.Models[kind] = model
+	if adm, id := e.d.Lists().Admit(c); adm == inventory.PendingOnly {
+		Expect(e.d.Lists().SetTestOpen(id, true)).To(Succeed()) // a fixture PPC entry already lists it
+		return
+	}
 	Expect(e.d.Lists().AddPPC(inventory.PPCEntry{ID: "PPC-SPEC", Combination: c, Requested: e.f.Clock.Now(), TestOpen: true})).To(Succeed())
 }
 

@@ -402,7 +402,8 @@ func checkUpdateHANDeviceLog(d *DCC, _ *call, r *duis.Request) *failure {
 // updateHANDeviceLog is 8.11: Add whitelists a device in the CHF's device log (a Pending device
 // becomes Whitelisted, belongs to the CHF's installation, takes the ImportMPxN given) and, when
 // the device is one of the fleet's and off the HAN, it joins at once (Whitelisted →
-// InstalledNotCommissioned). Remove takes it out of the log and off the HAN; smetsim's decision
+// InstalledNotCommissioned); a Commissioned device added back after a Remove is whitelisted and
+// rejoins the same way, to be commissioned again. Remove takes it out of the log and off the HAN; smetsim's decision
 // is that only a Whitelisted device changes SMI status then (back to Pending): a device in
 // service that is removed stays as it is in the SMI until 8.3 decommissions it. The body's
 // SecondaryImportMPAN and ExportMPAN are not held by smetsim's SMI.
@@ -423,6 +424,10 @@ func updateHANDeviceLog(j *job, now time.Time) ([]byte, *failure) {
 		}
 		return finish(success("UpdateHANDeviceLogRsp").End())
 	}
+	inLog := false
+	for _, e := range p.CHF.DeviceLog() {
+		inLog = inLog || e.EUI == id
+	}
 	if err := p.CHF.AddToDeviceLog(now, id, u.device.Kind); err != nil {
 		return finish(withOutcome("UpdateHANDeviceLogRsp", false).End())
 	}
@@ -430,7 +435,10 @@ func updateHANDeviceLog(j *job, now time.Time) ([]byte, *failure) {
 	if u.mpxn != "" {
 		_ = d.inv.SetMPxN(id, u.mpxn)
 	}
-	if u.device.Status == inventory.Pending {
+	// A Commissioned device that 8.11 Remove took off the log and the HAN comes back, smetsim's
+	// decision, as a newly whitelisted device (the lifecycle's Commissioned → Whitelisted): it
+	// rejoins and must be commissioned again (8.1.1). One still in the log stays as it is.
+	if u.device.Status == inventory.Pending || (u.device.Status == inventory.Commissioned && !inLog) {
 		_ = d.inv.Move(now, id, inventory.Whitelisted, why)
 	}
 	if rejoin(p, id) {

@@ -274,6 +274,24 @@ var _ = Describe("Inventory and HAN SRVs", func() {
 			Expect(onHAN(e, ppmid)).To(BeTrue())
 		})
 
+		It("answers E20 for a device the CHF has taken off its HAN (8.11 Remove)", func() {
+			e.serve(sendCommand, e.request(supplier, chf, 1, "8.11", hanLog(ppmid.String(), "Remove")))
+			e.response(supplier, time.Minute)
+			Expect(e.serve(sendCommand, e.request(supplier, ppmid, 1, "11.2", "<sr:ReadFirmwareVersion/>")).Code).To(Equal(dcc.I99))
+			doc, _ := e.response(supplier, time.Minute)
+			Expect(codeOf([]byte(doc))).To(Equal("E20"))
+		})
+
+		It("takes a Commissioned device removed (8.11 Remove) and added back (8.11 Add) as newly installed, to commission again (8.1.1)", func() {
+			e.serve(sendCommand, e.request(supplier, chf, 1, "8.11", hanLog(ppmid.String(), "Remove")))
+			e.response(supplier, time.Minute)
+			Expect(smi(e, ppmid).Status).To(Equal(inventory.Commissioned))
+			e.serve(sendCommand, e.request(supplier, chf, 1, "8.11", hanLog(ppmid.String(), "Add")))
+			e.response(supplier, time.Minute)
+			Expect(smi(e, ppmid).Status).To(Equal(inventory.InstalledNotCommissioned))
+			Expect(onHAN(e, ppmid)).To(BeTrue())
+		})
+
 		It("restores the CHF's device log from the SMI's record (8.12.1)", func() {
 			e.serve(sendCommand, e.request(supplier, chf, 1, "8.11", hanLog(ppmid.String(), "Remove")))
 			e.response(supplier, time.Minute)
