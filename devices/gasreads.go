@@ -63,6 +63,10 @@ type gasSent struct {
 	any            bool
 	// The register at the start of the local day of the last report, and that day's start.
 	midnight, midnightAt int64
+	// The payment mode last reported, and the start of the local day it was reported on.
+	mode       PaymentMode
+	modeAt     int64
+	modeIsSent bool
 }
 
 // meteringReads appends to recs the read-side Metering attributes: the consumption since local

@@ -138,14 +138,21 @@ func (g *GSME) report(now time.Time) {
 	recs = g.meteringReads(now, recs)
 	// A report too long for one frame goes on in frames that each lead with the register.
 	io.recs = g.sendReads(now, zcl.ClusterMetering, &recs[0], recs)
-	// The Payment Control Configuration goes in either mode, so the GPF sees a change of mode;
-	// the credit attributes only in prepayment mode.
+	// The Payment Control Configuration goes in either mode, so the GPF sees a change of mode:
+	// in prepayment mode with the credit attributes at every wake-up; in credit mode, which has
+	// nothing else to say, only when the mode changed and on the first wake-up of a local day
+	// (a frame the HAN lost is made good by the next day), not in a frame of its own every time.
+	prepaid := g.mode == PrepaymentMode
+	if !prepaid && g.sent.modeIsSent && g.sent.mode == g.mode && g.sent.modeAt == g.sent.midnightAt {
+		return
+	}
+	g.sent.mode, g.sent.modeAt, g.sent.modeIsSent = g.mode, g.sent.midnightAt, true
 	rep := &io.rep
 	rep.Records = rep.Records[:0]
 	ids := [...]uint16{zcl.AttrPrepaymentPaymentControlConfiguration, zcl.AttrPrepaymentCreditRemaining,
 		zcl.AttrPrepaymentCreditStatus, zcl.AttrPrepaymentEmergencyCreditRemaining}
 	for i, id := range ids {
-		if i > 0 && g.mode != PrepaymentMode {
+		if i > 0 && !prepaid {
 			break
 		}
 		if v, ok := g.attribute(now, zcl.ClusterPrepayment, id); ok {
