@@ -14,7 +14,10 @@ import (
 // FuzzLoad feeds arbitrary bytes to Load as a scenario file: the answer is scenarios whose every
 // case expands, or located errors, never a crash or a hang.
 func FuzzLoad(f *testing.F) {
-	for _, dir := range []string{"../fixtures/scenarios/smoke", "testdata/good", "testdata/bad"} {
+	// The regression suite seeds every step kind and check the format has (positions, absent,
+	// save, scheduled …).
+	regression, _ := filepath.Glob("../fixtures/scenarios/regression/*")
+	for _, dir := range append([]string{"../fixtures/scenarios/smoke", "testdata/good", "testdata/bad"}, regression...) {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 		for _, p := range files {
 			if data, err := os.ReadFile(p); err == nil {
