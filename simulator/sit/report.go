@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -157,6 +158,9 @@ func newReport(m *Matrix, p *Pack, adms []Admission, plan []*planned, seed uint6
 	return r
 }
 
+// WallText is the run's wall time for people, to the millisecond.
+func (r *Report) WallText() string { return r.Wall.Round(time.Millisecond).String() }
+
 // CoveragePercent is covered / population in percent, 0 for an empty population.
 func CoveragePercent(covered, population int64) float64 {
 	if population <= 0 {
@@ -212,7 +216,7 @@ func (r *Report) WriteDir(dir string) error {
 }
 
 // WriteJSON writes the report as sit.json.
-func (r *Report) WriteJSON(w *bytes.Buffer) error {
+func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)

@@ -36,6 +36,8 @@ type Options struct {
 	// Lists makes the EPC and PPC lists the combinations are admitted by, for the admission check
 	// and for every world; nil means the built-in fixture lists.
 	Lists func() (*inventory.Lists, error)
+	// Start, when set, is told how many test cases will run, once they are planned.
+	Start func(cases int)
 	// Progress, when set, is called as each test case ends, its name starting with the
 	// combination's id in brackets.
 	Progress func(scenarios.CaseResult)
@@ -121,6 +123,9 @@ func Run(ctx context.Context, m *Matrix, p *Pack, opts Options) (*Report, error)
 			cases = append(cases, pl.c)
 			runs = append(runs, pl)
 		}
+	}
+	if opts.Start != nil {
+		opts.Start(len(cases))
 	}
 	res := scenarios.Run(ctx, cases, scenarios.Options{Parallel: opts.Parallel, Seed: opts.Seed, Lists: lists, Progress: opts.Progress})
 	for i, pl := range runs {
