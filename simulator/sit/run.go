@@ -43,10 +43,6 @@ type Options struct {
 	Progress func(scenarios.CaseResult)
 }
 
-// AdmissionError says a combination of the matrix is one the DCC does not serve: on neither the EPC
-// nor the PPC list.
-type AdmissionError = yamldoc.Error
-
 // Admission is how a combination is served during the run: an EPC entry, or a PPC entry whose
 // test the run opens.
 type Admission struct {
@@ -67,7 +63,7 @@ func Admit(m *Matrix, lists *inventory.Lists) ([]Admission, error) {
 		case inventory.PendingOnly, inventory.PendingTest:
 			out[i] = Admission{Entry: id, PPCOpen: true}
 		default:
-			return nil, &AdmissionError{File: m.File, Line: c.Line, Column: c.Column, Field: fmt.Sprintf("combinations[%d]", i),
+			return nil, &yamldoc.Error{File: m.File, Line: c.Line, Column: c.Column, Field: fmt.Sprintf("combinations[%d]", i),
 				Msg: fmt.Sprintf("%s (%s) is on neither the EPC nor the PPC list: the DCC serves no installation of it (request it with smetsim ppc request)", c.ID, c.String())}
 		}
 	}
