@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/smetsim/smetsim/devices"
+	"github.com/smetsim/smetsim/simulator/inventory"
 )
 
 // Options say how Run runs test cases.
@@ -35,6 +36,11 @@ type Options struct {
 
 	// Progress, when set, is called as each case ends (from one goroutine at a time).
 	Progress func(CaseResult)
+
+	// Lists, when set, makes each in-process world's EPC and PPC lists instead of the built-in
+	// fixture lists (a registry's state directory, a SIT run's lists). It is called once per
+	// world: a world opens PPC tests on its own copy.
+	Lists func() (*inventory.Lists, error)
 
 	ext *external // shared by a run's worlds against an external DCC
 }

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/smetsim/smetsim/scenarios"
+	"github.com/smetsim/smetsim/simulator/inventory"
 )
 
 // suiteCases is a small suite: cases that pass and cases that fail, with device latency in play.
@@ -50,6 +51,20 @@ func outcome(cr scenarios.CaseResult) string {
 }
 
 var _ = Describe("Run", func() {
+	It("admits installations by the lists Options.Lists makes, one copy per world", func() {
+		sc := scenario("lists", send(3, "11.2", "supplier", "rtds-reference.ESME", "<ReadFirmwareVersion/>", nil))
+		empty := 0
+		res := scenarios.Run(context.Background(), []scenarios.Case{caseOf(sc)}, scenarios.Options{Seed: 1,
+			Lists: func() (*inventory.Lists, error) { empty++; return &inventory.Lists{}, nil }})
+		Expect(empty).To(Equal(1))
+		Expect(res.Cases[0].Status).To(Equal(scenarios.Failed))
+		Expect(res.Cases[0].Failure).To(ContainSubstring("expected I99, got E5"))
+		Expect(res.Cases[0].Failure).To(ContainSubstring("on neither the EPC nor the PPC list"))
+
+		res = scenarios.Run(context.Background(), []scenarios.Case{caseOf(sc)}, scenarios.Options{Seed: 1, Lists: scenarios.FixtureLists})
+		Expect(res.Cases[0].Status).To(Equal(scenarios.Passed), res.Cases[0].Failure)
+	})
+
 	It("runs passing and failing cases and counts them, the failure ending with the run's seed", func() {
 		res := scenarios.Run(context.Background(), suiteCases(), scenarios.Options{Seed: 42, Parallel: 2})
 		Expect(res.Seed).To(Equal(uint64(42)))

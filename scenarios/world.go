@@ -138,6 +138,16 @@ func DefaultFleetSpec() (*fleet.Spec, error) {
 	return fx.spec, nil
 }
 
+// FixtureLists returns a fresh copy of the built-in EPC and PPC lists (fixtures/epc.csv and
+// fixtures/ppc.csv), the lists a world admits installations by unless Options.Lists says otherwise.
+func FixtureLists() (*inventory.Lists, error) {
+	fx, err := loadFixtures()
+	if err != nil {
+		return nil, err
+	}
+	return inventory.ParseLists(fixtures.EPCFile, fx.epc, fixtures.PPCFile, fx.ppc, fx.cat.Lookup)
+}
+
 // deliveryRetry retries a receiver quickly: the receiver is in the same process, and a world
 // must not sit on the wall clock.
 var deliveryRetry = dcc.Retry{Attempts: 3, First: 10 * time.Millisecond, Max: 50 * time.Millisecond}
@@ -167,7 +177,11 @@ func NewWorld(sc *Scenario, seed uint64, opts Options) (*World, error) {
 	if w.Fleet, err = fleet.Build(spec, fleet.Options{Seed: &seed}); err != nil {
 		return nil, fmt.Errorf("build the fleet %s: %w", sc.FleetName, err)
 	}
-	lists, err := inventory.ParseLists(fixtures.EPCFile, fx.epc, fixtures.PPCFile, fx.ppc, fx.cat.Lookup)
+	newLists := opts.Lists
+	if newLists == nil {
+		newLists = FixtureLists
+	}
+	lists, err := newLists()
 	if err != nil {
 		return nil, err
 	}

@@ -122,7 +122,7 @@ type runOptions struct {
 // whole marks the benchmarks that are whole workloads (building a 100,000-premises fleet, a
 // virtual day of 10,000, the regression suite): they run once per count, while micro-benchmarks
 // run for benchtime.
-const whole = "^Benchmark(Fleet|RegressionSuite)"
+const whole = "^Benchmark(Fleet|RegressionSuite|SITMatrix)"
 
 func run(dir string, o runOptions) (results, error) {
 	r := results{}

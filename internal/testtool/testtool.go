@@ -12,11 +12,12 @@ import (
 
 // Packages maps each outside tool to the Debian package that provides it.
 var Packages = map[string]string{
-	"tshark":  "tshark",
-	"xmllint": "libxml2-utils",
-	"xmlsec1": "xmlsec1",
-	"socat":   "socat",
-	"ser2net": "ser2net",
+	"tshark":   "tshark",
+	"xmllint":  "libxml2-utils",
+	"xmlsec1":  "xmlsec1",
+	"socat":    "socat",
+	"ser2net":  "ser2net",
+	"chromium": "chromium",
 }
 
 // Require returns the path of the named tool, or skips the current spec with a message naming the
