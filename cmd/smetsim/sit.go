@@ -16,7 +16,7 @@ import (
 	"github.com/smetsim/smetsim/fixtures"
 	"github.com/smetsim/smetsim/scenarios"
 	scenarioreport "github.com/smetsim/smetsim/scenarios/report"
-	"github.com/smetsim/smetsim/simulator/sit"
+	"github.com/smetsim/smetsim/scenarios/sit"
 )
 
 type sitRunOptions struct {

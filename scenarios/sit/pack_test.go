@@ -8,7 +8,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/smetsim/smetsim/simulator/sit"
+	"github.com/smetsim/smetsim/scenarios/sit"
 )
 
 var _ = Describe("The SIT pack", func() {

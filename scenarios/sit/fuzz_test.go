@@ -6,7 +6,7 @@ import (
 	"github.com/smetsim/smetsim/devices"
 	"github.com/smetsim/smetsim/fixtures"
 	"github.com/smetsim/smetsim/simulator/catalogue"
-	"github.com/smetsim/smetsim/simulator/sit"
+	"github.com/smetsim/smetsim/scenarios/sit"
 )
 
 // FuzzParseMatrix feeds the matrix parser arbitrary files: it never panics, and whatever it accepts

@@ -3,8 +3,6 @@
 // (an SRV set, alerts, HAN interoperability), and the outcome is a combination × SRV table and the
 // share of the installed base whose combinations passed everything.
 //
-// It sits in simulator/, as the issue asks, but drives the scenario engine (package scenarios):
-// a SIT run is scenario cases on fitted fleets, and writing a second runner would duplicate it.
-// Nothing in scenarios or below imports this package, so no cycle arises; the direction is the
-// one exception to "simulator imports only devices", recorded here.
+// It is one of the testing workflows built on the scenario engine (scenarios/ppc, scenarios/uts
+// beside it): a SIT run is scenario cases on fleets fitted with each combination.
 package sit

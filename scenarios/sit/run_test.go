@@ -14,7 +14,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/smetsim/smetsim/internal/testtool"
-	"github.com/smetsim/smetsim/simulator/sit"
+	"github.com/smetsim/smetsim/scenarios/sit"
 )
 
 var _ = Describe("A SIT run over the fixture matrix", func() {

@@ -12,7 +12,7 @@ import (
 	"github.com/smetsim/smetsim/scenarios"
 	"github.com/smetsim/smetsim/simulator/catalogue"
 	"github.com/smetsim/smetsim/simulator/inventory"
-	"github.com/smetsim/smetsim/simulator/sit"
+	"github.com/smetsim/smetsim/scenarios/sit"
 )
 
 func TestSIT(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/smetsim/smetsim/fixtures"
 	"github.com/smetsim/smetsim/simulator/catalogue"
-	"github.com/smetsim/smetsim/simulator/sit"
+	"github.com/smetsim/smetsim/scenarios/sit"
 )
 
 // BenchmarkSITMatrix is the wall time of a SIT run over the fixture matrix (every combination
