@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/smetsim/smetsim/fixtures"
-	"github.com/smetsim/smetsim/simulator/catalogue"
 	"github.com/smetsim/smetsim/scenarios/sit"
+	"github.com/smetsim/smetsim/simulator/catalogue"
 )
 
 // BenchmarkSITMatrix is the wall time of a SIT run over the fixture matrix (every combination

@@ -5,8 +5,8 @@ import (
 
 	"github.com/smetsim/smetsim/devices"
 	"github.com/smetsim/smetsim/fixtures"
-	"github.com/smetsim/smetsim/simulator/catalogue"
 	"github.com/smetsim/smetsim/scenarios/sit"
+	"github.com/smetsim/smetsim/simulator/catalogue"
 )
 
 // FuzzParseMatrix feeds the matrix parser arbitrary files: it never panics, and whatever it accepts

@@ -10,9 +10,9 @@ import (
 
 	"github.com/smetsim/smetsim/fixtures"
 	"github.com/smetsim/smetsim/scenarios"
+	"github.com/smetsim/smetsim/scenarios/sit"
 	"github.com/smetsim/smetsim/simulator/catalogue"
 	"github.com/smetsim/smetsim/simulator/inventory"
-	"github.com/smetsim/smetsim/scenarios/sit"
 )
 
 func TestSIT(t *testing.T) {
