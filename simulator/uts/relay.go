@@ -83,6 +83,11 @@ func readMeta(doc []byte) meta {
 
 // relay takes one message the DCC sends a user and delivers what the pack says.
 func (s *Session) relay(user devices.EUI64, doc []byte) {
+	// A response can be sent before the request that caused it has been judged and its pack case
+	// triggered (a fast device): wait for the request being served to finish.
+	s.serveLock.Lock()
+	//lint:ignore SA2001 an empty critical section: waiting for serve is the point
+	s.serveLock.Unlock()
 	m := readMeta(doc)
 	s.mu.Lock()
 	var pr *packRun

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html/template"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -186,7 +187,7 @@ func writeAtomic(path string, data []byte) (err error) {
 }
 
 // WriteJSON writes the report as uts.json.
-func (r *Report) WriteJSON(w *bytes.Buffer) error {
+func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	cp := *r
@@ -241,7 +242,7 @@ type junitFailure struct {
 
 // WriteJUnit writes the report as junit.xml: one testsuite per class of case (request, pack,
 // receive), one testcase per case, its evidence in system-out.
-func (r *Report) WriteJUnit(w *bytes.Buffer) error {
+func (r *Report) WriteJUnit(w io.Writer) error {
 	out := junitSuites{Name: "UTS " + r.Pack}
 	for _, class := range []string{ClassRequest, ClassPack, ClassReceive} {
 		s := junitSuite{Name: "uts." + class}
@@ -262,14 +263,16 @@ func (r *Report) WriteJUnit(w *bytes.Buffer) error {
 		out.Failures += s.Failures
 		out.Suites = append(out.Suites, s)
 	}
-	w.WriteString(xml.Header)
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
 	if err := enc.Encode(out); err != nil {
 		return err
 	}
-	w.WriteString("\n")
-	return nil
+	_, err := io.WriteString(w, "\n")
+	return err
 }
 
 func seconds(c Case) float64 {
@@ -360,4 +363,4 @@ pack {{if .Complete}}complete{{else}}<b class="fail">not complete</b>{{end}};
 `))
 
 // WriteHTML writes the report as uts.html: one self-contained page, nothing fetched from anywhere.
-func (r *Report) WriteHTML(w *bytes.Buffer) error { return htmlPage.Execute(w, r) }
+func (r *Report) WriteHTML(w io.Writer) error { return htmlPage.Execute(w, r) }

@@ -24,7 +24,7 @@ import (
 
 var (
 	supplierEUI = "90-B3-D5-1F-30-01-00-00"
-	esmeEUI     = "00-DB-12-34-56-78-90-A1"
+	esmeEUI     = "00-DB-12-34-56-78-90-A0"
 )
 
 // faultyReceiver is a DCC User's Receive Response Service with two faults: it answers 500 to a
