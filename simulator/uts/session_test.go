@@ -205,3 +205,65 @@ func keys(m map[string]uts.Case) []string {
 	}
 	return out
 }
+
+var _ = Describe("UTS's judgement of a request", func() {
+	var srv *utsServer
+	BeforeEach(func() {
+		pack, err := uts.ParsePack("p.yaml", []byte("name: p\ncases:\n  - {name: a, srv: \"8.2\", stimulus: answer}\n"))
+		Expect(err).NotTo(HaveOccurred())
+		srv = startUTS(pack, "http://127.0.0.1:1/")
+	})
+
+	distributorEUI := "90-B3-D5-1F-30-02-00-00"
+	DescribeTable("fails the rule the request breaks, with the DCC's answer as evidence",
+		func(rule, path, code string, doc func() []byte, why string) {
+			status, _ := post(srv.url+path, doc())
+			r := srv.session.Report()
+			var c *uts.Case
+			for i := range r.Cases {
+				if r.Cases[i].Class == uts.ClassRequest {
+					c = &r.Cases[i]
+				}
+			}
+			Expect(c).NotTo(BeNil())
+			Expect(c.Passed).To(BeFalse())
+			Expect(c.Failure).To(HavePrefix(rule + ": "))
+			Expect(c.Failure).To(ContainSubstring(why))
+			Expect(c.Evidence[1].HTTPStatus).To(Equal(status))
+			Expect(c.Evidence[1].Code).To(Equal(code))
+			failed := 0
+			for _, ch := range c.Checks {
+				if !ch.Passed {
+					failed++
+					Expect(ch.Rule).To(Equal(rule))
+				}
+			}
+			Expect(failed).To(Equal(1), "one rule broken, one rule failed")
+			Expect(c.Checks).To(HaveLen(len(uts.Rules)))
+		},
+		Entry("not DUIS", uts.RuleSchema, dcc.PathSendCommand, "", func() []byte { return []byte("hello") }, "not well-formed XML"),
+		Entry("signed with another user's key", uts.RuleSignature, dcc.PathSendCommand, "E1", func() []byte {
+			return signedRequest(signer(distributorEUI), eui(supplierEUI), eui(esmeEUI), 5, 1, "4.1", "4.1.1", "ReadInstantaneousImportRegisters")
+		}, "not of the originator"),
+		Entry("a device request at Transform", uts.RuleEndpoint, dcc.PathTransform, "E13", func() []byte {
+			return signedRequest(signer(supplierEUI), eui(supplierEUI), eui(esmeEUI), 5, 1, "4.1", "4.1.1", "ReadInstantaneousImportRegisters")
+		}, "command variant 1 is not taken at /api/v1/serviceT"),
+		Entry("CV 8 for a device SRV", uts.RuleCommandVariant, dcc.PathNonDevice, "E12", func() []byte {
+			return signedRequest(signer(supplierEUI), eui(supplierEUI), eui(esmeEUI), 5, 8, "4.1", "4.1.1", "ReadInstantaneousImportRegisters")
+		}, ""),
+		Entry("a Signed Pre-Command without its Transform", uts.RuleTransformFirst, dcc.PathSendCommand, "E3", func() []byte {
+			return signedRequest(signer(supplierEUI), eui(supplierEUI), eui(esmeEUI), 5, 5, "7.2", "7.2", "SignedPreCommand")
+		}, "no Transform (CV 4) of its RequestID before it"),
+		Entry("an SRV the User's roles may not send", uts.RuleRole, dcc.PathTransform, "E2", func() []byte {
+			return signedRequest(signer(distributorEUI), eui(distributorEUI), eui(esmeEUI), 5, 4, "7.2", "7.2", "DisableSupply")
+		}, "may not send 7.2"),
+	)
+
+	It("passes a well-formed request on every rule, and notes a code that is not the User's fault", func() {
+		post(srv.url+dcc.PathSendCommand, signedRequest(signer(supplierEUI), eui(supplierEUI), eui("00-DB-12-34-56-78-FF-FF"), 5, 1, "4.1", "4.1.1", "ReadInstantaneousImportRegisters"))
+		c := srv.session.Report().Cases[0]
+		Expect(c.Class).To(Equal(uts.ClassRequest))
+		Expect(c.Passed).To(BeTrue(), c.Failure)
+		Expect(c.Note).To(HavePrefix("answered E19: device 00-DB-12-34-56-78-FF-FF is not in the inventory"))
+	})
+})
