@@ -253,7 +253,16 @@ func (s *Session) onClock(f func(now time.Time)) {
 
 // unsolicited delivers a message no pack case waits for: a response to a request outside the
 // pack goes on that request's test case; an alert the fleet raised is a test case of its own.
+//
+// A message outside the pack for a user with no Receive Response Service URL (a distributor the
+// session does not test, say) is not delivered and judges nothing.
 func (s *Session) unsolicited(user devices.EUI64, m meta, doc []byte) {
+	if s.urls[user] == "" {
+		if s.cfg.DCC.Log != nil {
+			s.cfg.DCC.Log.Info("UTS: not delivered, the user has no Receive Response Service URL", "user", user.String(), "kind", m.kind, "code", m.code+m.alert)
+		}
+		return
+	}
 	label := m.kind + " " + m.code
 	if m.alert != "" {
 		label = m.kind + " " + m.alert

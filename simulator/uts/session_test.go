@@ -267,3 +267,32 @@ var _ = Describe("UTS's judgement of a request", func() {
 		Expect(c.Note).To(HavePrefix("answered E19: device 00-DB-12-34-56-78-FF-FF is not in the inventory"))
 	})
 })
+
+var _ = Describe("Messages outside the pack", func() {
+	It("judges the User's answer to a response of a request outside the pack, on the request's case", func() {
+		pack, err := uts.ParsePack("p.yaml", []byte("name: p\ncases:\n  - {name: a, srv: \"8.2\", stimulus: answer}\n"))
+		Expect(err).NotTo(HaveOccurred())
+		rrs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusAccepted) }))
+		DeferCleanup(rrs.Close)
+		srv := startUTS(pack, rrs.URL)
+		post(srv.url+dcc.PathSendCommand, signedRequest(signer(supplierEUI), eui(supplierEUI), eui(esmeEUI), 5, 1, "7.4", "7.4", "ReadSupplyStatus"))
+		Eventually(func() string { return srv.session.Report().Cases[0].Failure }).WithTimeout(20 * time.Second).
+			Should(Equal("receive: the response was answered HTTP 202; want 204"))
+		c := srv.session.Report().Cases[0]
+		Expect(c.Evidence).To(HaveLen(3))
+		Expect(c.Evidence[2].URL).To(Equal(rrs.URL))
+		Expect(c.Evidence[2].XML).To(ContainSubstring("ReadSupplyStatusRsp"))
+	})
+
+	It("delivers nothing to, and judges nothing for, a user with no Receive Response Service URL", func() {
+		pack, err := uts.ParsePack("p.yaml", []byte("name: p\ncases:\n  - {name: a, srv: \"8.2\", stimulus: answer}\n"))
+		Expect(err).NotTo(HaveOccurred())
+		srv := startUTS(pack, "")
+		post(srv.url+dcc.PathSendCommand, signedRequest(signer(supplierEUI), eui(supplierEUI), eui(esmeEUI), 5, 1, "7.4", "7.4", "ReadSupplyStatus"))
+		Eventually(func() int { return len(srv.session.DCC().Sent()) }).WithTimeout(20 * time.Second).Should(BeNumerically(">=", 1))
+		r := srv.session.Report()
+		Expect(r.Cases).To(HaveLen(2)) // the request, and the pack case not exercised
+		Expect(r.Cases[0].Passed).To(BeTrue(), r.Cases[0].Failure)
+		Expect(r.Cases[0].Evidence).To(HaveLen(2))
+	})
+})
