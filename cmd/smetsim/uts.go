@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -29,7 +30,70 @@ func newUTSCmd(io *IOStreams, g *globalOptions) *cobra.Command {
 		Long: `User Testing Services: the mock DCC faces a DCC User's own system, judges every request it
 sends and, following a UTS pack, sends it the stimuli a real DCC produces (docs/uts.md).`,
 	}
-	cmd.AddCommand(newUTSServeCmd(io, g))
+	cmd.AddCommand(newUTSServeCmd(io, g), newUTSValidateCmd(io, g))
+	return cmd
+}
+
+func newUTSValidateCmd(io *IOStreams, g *globalOptions) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "validate [PACK]",
+		Short: "Check a UTS pack and list its cases",
+		Long: `Read a UTS pack (a file, or a folder whose *.yaml files are one pack; default: the built-in
+pack) and list its cases in the order requests take them. A mistake is reported with file, line,
+column and field, and exit code 2.`,
+		Example: `  smetsim uts validate
+  smetsim uts validate my-pack.yaml --json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			}
+			pack, err := loadUTSPack(g, name)
+			if err != nil {
+				return badInput{err}
+			}
+			if asJSON {
+				type jsonCase struct {
+					Name     string `json:"name"`
+					Where    string `json:"where"`
+					SRV      string `json:"srv"`
+					Stimulus string `json:"stimulus"`
+					Code     string `json:"code,omitempty"`
+					DelayNS  int64  `json:"delay_ns,omitempty"`
+					Alert    string `json:"alert,omitempty"`
+				}
+				out := struct {
+					Name  string     `json:"name"`
+					Files []string   `json:"files"`
+					Cases []jsonCase `json:"cases"`
+				}{Name: pack.Name, Files: pack.Files, Cases: []jsonCase{}}
+				for _, c := range pack.Cases {
+					out.Cases = append(out.Cases, jsonCase{Name: c.Name, Where: c.Where(), SRV: c.SRV, Stimulus: string(c.Stimulus),
+						Code: c.Code, DelayNS: int64(c.Delay), Alert: c.Alert})
+				}
+				enc := json.NewEncoder(io.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(out)
+			}
+			fmt.Fprintf(io.Out, "pack %q: %d cases\n", pack.Name, len(pack.Cases))
+			for _, c := range pack.Cases {
+				detail := string(c.Stimulus)
+				switch {
+				case c.Code != "":
+					detail += " " + c.Code
+				case c.Delay > 0:
+					detail += " " + c.Delay.String()
+				case c.Alert != "":
+					detail += " " + c.Alert
+				}
+				fmt.Fprintf(io.Out, "%-28s %-7s %-20s %s\n", c.Where(), c.SRV, detail, c.Name)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the pack as JSON")
 	return cmd
 }
 

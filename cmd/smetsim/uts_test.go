@@ -113,3 +113,30 @@ var _ = Describe("uts serve", func() {
 		Entry("a response URL that is not HTTP", "--response-url", "--response-url", "ftp://x"),
 	)
 })
+
+var _ = Describe("uts validate", func() {
+	It("lists the built-in pack's cases, and as JSON", func() {
+		r := smetsim("uts", "validate")
+		Expect(r.code).To(Equal(exitOK), r.errOut)
+		Expect(r.out).To(ContainSubstring(`pack "UTS core pack": 12 cases`))
+		Expect(r.out).To(MatchRegexp(`packs/uts/pack.yaml:\d+ +7.4 +late 2s +Supply status response held back`))
+		j := smetsim("uts", "validate", "--json")
+		Expect(j.code).To(Equal(exitOK), j.errOut)
+		var out struct {
+			Cases []struct {
+				SRV      string `json:"srv"`
+				Stimulus string `json:"stimulus"`
+				Code     string `json:"code"`
+			} `json:"cases"`
+		}
+		Expect(json.Unmarshal([]byte(j.out), &out)).To(Succeed())
+		Expect(out.Cases).To(HaveLen(12))
+		Expect(out.Cases[3].Code).To(Equal("E5"))
+	})
+
+	It("names the file, line, column and field of a mistake, exit code 2", func() {
+		r := smetsim("uts", "validate", "testdata/uts/bad.yaml")
+		Expect(r.code).To(Equal(exitBadInput))
+		Expect(r.errOut).To(ContainSubstring(`testdata/uts/bad.yaml:3:5: cases[0].srv: "4.99" is not a Service Reference Variant`))
+	})
+})
