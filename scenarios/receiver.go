@@ -32,7 +32,8 @@ var s1spAlertName = xml.Name{Space: dsig.NamespaceSR, Local: "S1SPAlert"}
 //
 // A message whose signature does not verify is kept, with Err saying why, and acknowledged: it
 // did arrive, and the step waiting for it fails naming the signature. What is not a DUIS
-// response at all is refused with HTTP 400 and counted in Rejected.
+// response at all is refused with HTTP 400 and counted in Rejected; what is taken, duplicates
+// included, is answered 204 No Content.
 type Receiver struct {
 	dcc  *dsig.CertStore // verifies the DCC's signature
 	s1sp *dsig.CertStore // verifies the S1SP's signatures
@@ -76,7 +77,8 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	w.WriteHeader(http.StatusOK)
+	// 204: taken, nothing to say; a duplicate gets the same (UTS judges receivers by this).
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // Take records a message as if posted to the user's URL, and returns a copy of it (of the one

@@ -107,6 +107,7 @@ that runs a simulated day in well under a second.`,
 	root.AddCommand(newReportCmd(io))
 	root.AddCommand(newScenarioCmd(io, opts), newRunCmd(io, opts))
 	root.AddCommand(newSITCmd(io, opts))
+	root.AddCommand(newUTSCmd(io, opts))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	return root
 }
