@@ -261,7 +261,17 @@ func newExternal(opts Options) (*external, error) {
 	return ex, nil
 }
 
-func (e *external) close() { _ = e.srv.Close() }
+// close stops the Receive Response Service once the messages being posted have been answered: a
+// run ends as soon as its last step saw its message, often while the handler that took it is
+// still writing the 204, and cutting that connection makes the sender (a UTS session judging
+// the User, or another DCC) see an EOF instead of the answer.
+func (e *external) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if e.srv.Shutdown(ctx) != nil {
+		_ = e.srv.Close()
+	}
+}
 
 // ReceiverAddr returns the address the receiver listens on, against an external DCC ("" in-process).
 func (w *World) ReceiverAddr() string {

@@ -96,7 +96,10 @@ func New(cfg Config) (*Session, error) {
 	s := &Session{cfg: cfg, fleet: cfg.DCC.Fleet, client: cfg.Client, now: cfg.Now, urls: map[devices.EUI64]string{},
 		transforms: map[string]bool{}, byRequest: map[string]*Case{}, done: make(chan struct{})}
 	if s.client == nil {
-		s.client = &http.Client{Timeout: 10 * time.Second}
+		// A connection per delivery: a kept-alive connection the User's server closes as idle
+		// while a delivery goes out fails the POST with EOF (a POST is not retried), which
+		// would be judged as the User's fault though it is a race of the transport.
+		s.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	}
 	if s.now == nil {
 		s.now = time.Now
