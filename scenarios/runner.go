@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/smetsim/smetsim/devices"
+	"github.com/smetsim/smetsim/simulator/inventory"
 )
 
 // Options say how Run runs test cases.
@@ -35,6 +36,10 @@ type Options struct {
 
 	// Progress, when set, is called as each case ends (from one goroutine at a time).
 	Progress func(CaseResult)
+
+	// Lists, when set, gives each in-process world its own EPC and PPC lists instead of the
+	// built-in ones (a PPC test runs against the environment's registry with its test open).
+	Lists func() *inventory.Lists
 
 	ext *external // shared by a run's worlds against an external DCC
 }

@@ -167,8 +167,10 @@ func NewWorld(sc *Scenario, seed uint64, opts Options) (*World, error) {
 	if w.Fleet, err = fleet.Build(spec, fleet.Options{Seed: &seed}); err != nil {
 		return nil, fmt.Errorf("build the fleet %s: %w", sc.FleetName, err)
 	}
-	lists, err := inventory.ParseLists(fixtures.EPCFile, fx.epc, fixtures.PPCFile, fx.ppc, fx.cat.Lookup)
-	if err != nil {
+	var lists *inventory.Lists
+	if opts.Lists != nil {
+		lists = opts.Lists()
+	} else if lists, err = inventory.ParseLists(fixtures.EPCFile, fx.epc, fixtures.PPCFile, fx.ppc, fx.cat.Lookup); err != nil {
 		return nil, err
 	}
 	for _, id := range sc.PPCOpen {
