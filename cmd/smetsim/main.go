@@ -106,6 +106,7 @@ that runs a simulated day in well under a second.`,
 	root.AddCommand(newVersionCmd(io), newDevicesCmd(io, opts), newFleetCmd(io, opts), newDuisCmd(io, opts), newServeCmd(io, opts), newSrvCmd(io))
 	root.AddCommand(newReportCmd(io))
 	root.AddCommand(newScenarioCmd(io, opts), newRunCmd(io, opts))
+	root.AddCommand(newCPLCmd(io, opts), newEPCCmd(io, opts), newPPCCmd(io, opts))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	return root
 }

@@ -191,10 +191,17 @@ func Test(ctx context.Context, reg *registry.Registry, id string, opts Options) 
 		Lists: func() *inventory.Lists { return lists.Clone() }})
 	rep.Tested = runClock(rep.Result)
 	rep.Issues = issues(rep.Result, stepsByPos(run))
-	rep.Passed = rep.Result.Failed == 0 && rep.Result.Passed > 0 && len(rep.Issues) == 0 && ctx.Err() == nil
+	rep.Passed = rep.Result.Failed == 0 && rep.Result.Passed > 0 && len(rep.Issues) == 0
 
 	if err := reg.Lists.SetTestOpen(id, false); err != nil {
 		return nil, err
+	}
+	if ctx.Err() != nil {
+		// An interrupted test proves nothing either way: it is closed, and no outcome recorded.
+		if err := reg.Commit("PPC test of " + id + " interrupted"); err != nil {
+			return nil, err
+		}
+		return rep, fmt.Errorf("PPC test of %s interrupted: %w", id, ctx.Err())
 	}
 	res := registry.Result{PPC: id, Tested: rep.Tested, Policy: opts.Policy}
 	if rep.Passed {

@@ -207,3 +207,18 @@ var _ = Describe("A PPC test", func() {
 		})
 	})
 })
+
+var _ = Describe("An interrupted PPC test", func() {
+	It("records no outcome and closes the test", func() {
+		reg, err := registry.Open(filepath.Join(GinkgoT().TempDir(), "state"), nil, cat)
+		Expect(err).NotTo(HaveOccurred())
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err = ppc.Test(ctx, reg, "PPC-0002", ppc.Options{Seed: 1, Opened: cancel})
+		Expect(err).To(MatchError(ContainSubstring("PPC test of PPC-0002 interrupted")))
+		after, err := registry.Open(reg.Dir, nil, cat)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(after.Results).To(BeEmpty())
+		e, _ := after.Lists.PPCEntry("PPC-0002")
+		Expect(e.TestOpen).To(BeFalse())
+	})
+})
