@@ -3,6 +3,7 @@ package ppc_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -110,5 +111,20 @@ var _ = Describe("A combination request", func() {
 			Expect(sub.Notice).To(Equal("issues were encountered with this combination"))
 			Expect(reg.Lists.PPC()).To(HaveLen(4), "not listed twice")
 		})
+	})
+})
+
+var _ = Describe("docs/registry.md", func() {
+	It("holds a request example that parses and matches fixtures/requests", func() {
+		doc, err := os.ReadFile("../../docs/registry.md")
+		Expect(err).NotTo(HaveOccurred())
+		text := string(doc)
+		start := strings.Index(text, "```yaml\n")
+		Expect(start).To(BeNumerically(">=", 0))
+		block := text[start+len("```yaml\n"):]
+		block = block[:strings.Index(block, "```")]
+		req, err := ppc.ParseRequest("docs/registry.md", []byte(block))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(req.Combination).To(Equal(request("danum-pp5-1.2-south.yaml").Combination))
 	})
 })
