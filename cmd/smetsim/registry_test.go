@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -147,36 +148,75 @@ var _ = Describe("Killing ppc test mid-run", Ordered, func() {
 		cat, err := catalogue.Load(fixtures.FS, fixtures.ModelsDir, fixtures.CPLFile)
 		Expect(err).NotTo(HaveOccurred())
 		state := filepath.Join(GinkgoT().TempDir(), "state")
+		test := func(id string) *exec.Cmd {
+			return exec.Command(bin, "ppc", "test", id, "--state", state, "--seed", "1", "--parallel", "1")
+		}
+		// One whole run first: it records an outcome, and says how long a run takes on this
+		// machine now, so that the kills below spread over a whole run however loaded it is.
+		t0 := time.Now()
+		Expect(test("PPC-0002").Run()).To(HaveOccurred(), "the faulty combination fails")
+		whole := time.Since(t0)
+
+		check := func(i int) {
+			GinkgoHelper()
+			reg, err := registry.Open(state, nil, cat)
+			Expect(err).NotTo(HaveOccurred(), "after run %d the registry does not read", i)
+			Expect(len(reg.Lists.EPC())+len(reg.Lists.PPC())).To(Equal(9), "every combination on exactly one list")
+			Expect(reg.Results).NotTo(BeEmpty(), "the first run's outcome is kept")
+			for _, f := range []string{registry.EPCFile, registry.PPCFile, registry.ResultsFile} {
+				Expect(filepath.Join(state, registry.Current, f)).To(BeAnExistingFile(), "a generation is whole")
+			}
+		}
+		// writing reports whether a commit is under way: a temporary file or generation exists.
+		writing := func() bool {
+			ents, _ := os.ReadDir(state)
+			for _, e := range ents {
+				if strings.HasPrefix(e.Name(), ".") {
+					return true
+				}
+			}
+			return false
+		}
 		rng := rand.New(rand.NewPCG(1, 2))
-		killed, outcomes := 0, map[string]bool{}
-		for i := range 30 {
-			// Alternate the clean and the faulty combination, so kills land on promotions too.
-			id := []string{"PPC-0002", "PPC-0003"}[i%2]
-			cmd := exec.Command(bin, "ppc", "test", id, "--state", state, "--seed", "1", "--parallel", "1")
+		killed, midWrite := 0, 0
+		for i := range 24 {
+			// Alternate the faulty and the clean combination, so kills land on promotions too.
+			cmd := test([]string{"PPC-0002", "PPC-0003"}[i%2])
 			Expect(cmd.Start()).To(Succeed())
-			time.Sleep(time.Duration(rng.IntN(400)) * time.Millisecond)
+			if n := i % 3; n < 2 {
+				// Kill on the first sight of the (n+1)th commit in progress: the test opening, or
+				// its outcome (for the clean combination: the promotion to the EPC).
+				deadline := time.Now().Add(2 * whole)
+				seen := false
+				for time.Now().Before(deadline) {
+					if w := writing(); w && n == 0 {
+						seen = true
+						break
+					} else if w {
+						for writing() && time.Now().Before(deadline) {
+							time.Sleep(20 * time.Microsecond)
+						}
+						n--
+					}
+					time.Sleep(20 * time.Microsecond)
+				}
+				if seen {
+					midWrite++
+				}
+			} else {
+				time.Sleep(time.Duration(rng.Int64N(int64(whole))))
+			}
 			_ = cmd.Process.Signal(syscall.SIGKILL)
-			err := cmd.Wait()
+			_ = cmd.Wait()
 			if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 				killed++
 			} else {
-				Expect(err == nil || cmd.ProcessState.ExitCode() == exitFailed || cmd.ProcessState.ExitCode() == exitBadInput).To(BeTrue(), "%v", err)
+				Expect(cmd.ProcessState.ExitCode()).To(BeElementOf(exitOK, exitFailed, exitBadInput))
 			}
-
-			reg, err := registry.Open(state, nil, cat)
-			Expect(err).NotTo(HaveOccurred(), "after run %d the registry does not read", i)
-			ep, pp := reg.Lists.EPC(), reg.Lists.PPC()
-			Expect(len(ep)+len(pp)).To(Equal(9), "every combination on exactly one list")
-			for _, r := range reg.Results {
-				outcomes[string(r.Outcome)] = true
-			}
-			if _, err := os.Lstat(filepath.Join(state, registry.Current)); err == nil {
-				for _, f := range []string{registry.EPCFile, registry.PPCFile, registry.ResultsFile} {
-					Expect(filepath.Join(state, registry.Current, f)).To(BeAnExistingFile(), "a generation is whole")
-				}
-			}
+			check(i)
 		}
 		Expect(killed).To(BeNumerically(">", 5), "most runs were killed mid-way")
-		Expect(outcomes).To(HaveKey("failed"), "some runs got to record their outcome")
+		Expect(midWrite).To(BeNumerically(">", 0), "some kills landed while a commit was being written")
+		AddReportEntry("kills", fmt.Sprintf("%d of 24 runs killed, %d while a commit was being written; a whole run took %s", killed, midWrite, whole))
 	})
 })
