@@ -362,7 +362,11 @@ func runPPCTest(ctx context.Context, io *IOStreams, opts *ppcTestOptions, reg *r
 		fmt.Fprintf(io.ErrOut, "reports in %s (%s)\n", opts.reportDir, strings.Join([]string{ppc.ConfidentialJSON, ppc.ConfidentialHTML, ppc.ShareableJSON, ppc.ShareableHTML, ppc.JUnitFile}, ", "))
 	}
 	for _, is := range rep.Issues {
-		fmt.Fprintf(io.Out, "issue: %s %s (%s): expected %s; observed %s\n", is.SRV, is.SRVName, is.Case, is.Expected, is.Observed)
+		after := ""
+		if is.After != "" {
+			after = ", after " + is.After
+		}
+		fmt.Fprintf(io.Out, "issue: %s %s (%s%s): expected %s; observed %s\n", is.SRV, is.SRVName, is.Case, after, is.Expected, is.Observed)
 	}
 	for name, why := range rep.NotApplicable {
 		fmt.Fprintf(io.ErrOut, "not applicable: %s: %s\n", name, why)

@@ -121,6 +121,7 @@ var confidentialTmpl = template.Must(template.New("confidential").Parse(`<!DOCTY
 <h2>Issues ({{len .Issues}})</h2>
 {{range .Issues}}<section><h3 class="fail">{{.SRV}} {{.SRVName}} — {{.Case}}</h3>
 <table><tr><th>Step</th><td>{{.Step}} ({{.At}})</td></tr><tr><th>Device</th><td>{{.Device}}</td></tr>
+{{with .After}}<tr><th>After</th><td>{{.}}</td></tr>{{end}}
 <tr><th>Expected</th><td>{{.Expected}}</td></tr><tr><th>Observed</th><td>{{.Observed}}</td></tr></table>
 <pre>{{.Failure}}</pre>
 {{range .Evidence}}<details><summary>{{.Kind}} {{.Code}} {{.RequestID}}</summary><pre>{{.XML}}</pre></details>{{end}}
