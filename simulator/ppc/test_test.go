@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/smetsim/smetsim/devices"
+	"github.com/smetsim/smetsim/fixtures"
 	"github.com/smetsim/smetsim/scenarios"
 	"github.com/smetsim/smetsim/simulator/fleet"
 	"github.com/smetsim/smetsim/simulator/inventory"
@@ -220,5 +221,17 @@ var _ = Describe("An interrupted PPC test", func() {
 		Expect(after.Results).To(BeEmpty())
 		e, _ := after.Lists.PPCEntry("PPC-0002")
 		Expect(e.TestOpen).To(BeFalse())
+	})
+})
+
+var _ = Describe("The PPC pack", func() {
+	It("validates, and runs on its own on the default fleet with its defaults", func() {
+		scs, err := (&scenarios.Loader{}).Load(fixtures.FS, fixtures.PPCPack)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(len(scs)).To(BeNumerically(">=", 30))
+		res := scenarios.Run(context.Background(), scenarios.Cases(scs), scenarios.Options{Seed: 3})
+		for _, c := range res.Cases {
+			Expect(c.Status).To(Equal(scenarios.Passed), "%s: %s", c.Name, c.Failure)
+		}
 	})
 })
