@@ -108,6 +108,7 @@ that runs a simulated day in well under a second.`,
 	root.AddCommand(newScenarioCmd(io, opts), newRunCmd(io, opts))
 	root.AddCommand(newSITCmd(io, opts))
 	root.AddCommand(newUTSCmd(io, opts))
+	root.AddCommand(newCPLCmd(io, opts), newEPCCmd(io, opts), newPPCCmd(io, opts))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	return root
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/smetsim/smetsim/simulator/dcc"
 	"github.com/smetsim/smetsim/simulator/fleet"
 	"github.com/smetsim/smetsim/simulator/inventory"
+	"github.com/smetsim/smetsim/simulator/registry"
 	"github.com/smetsim/smetsim/simulator/users"
 )
 
@@ -38,6 +39,7 @@ type serveOptions struct {
 	noConsumers bool
 	ppcOpen     []string
 	quiet       bool
+	state       string
 }
 
 func newServeCmd(io *IOStreams, g *globalOptions) *cobra.Command {
@@ -93,6 +95,7 @@ fixtures/pki/users/.`,
 	f.BoolVar(&opts.noConsumers, "no-consumers", false, "do not simulate consumers topping up and enabling supply")
 	f.StringArrayVar(&opts.ppcOpen, "ppc-open", nil, "open the test of this PPC list entry, admitting its pending combination (repeatable)")
 	f.BoolVar(&opts.quiet, "quiet", false, "do not log each request")
+	f.StringVar(&opts.state, "state", registry.DefaultDir, "state directory whose EPC and PPC lists (written by the PPC workflow) the DCC serves, in preference to the fixtures")
 	return cmd
 }
 
@@ -128,6 +131,9 @@ func runServe(ctx context.Context, io *IOStreams, opts *serveOptions, g *globalO
 	}
 	env, err := loadDCCEnv(g, opts.fleet, opts.users, bo, opts.ppcOpen)
 	if err != nil {
+		return err
+	}
+	if env.lists, err = stateLists(g, env.cat, opts.state, opts.ppcOpen); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(io.ErrOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -319,4 +325,23 @@ func codeCounts(m map[dcc.Code]int) string {
 		parts[i] = fmt.Sprintf("%s %d", c, m[dcc.Code(c)])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// stateLists are the EPC and PPC lists of the state directory (the fixtures' where it has none),
+// with the tests of ppcOpen open.
+func stateLists(g *globalOptions, cat *catalogue.Catalogue, state string, ppcOpen []string) (*inventory.Lists, error) {
+	fsys, err := g.fixturesFS()
+	if err != nil {
+		return nil, err
+	}
+	reg, err := registry.Open(state, fsys, cat)
+	if err != nil {
+		return nil, badInput{err}
+	}
+	for _, id := range ppcOpen {
+		if err := reg.Lists.SetTestOpen(id, true); err != nil {
+			return nil, badInputf("--ppc-open %s: %v", id, err)
+		}
+	}
+	return reg.Lists, nil
 }

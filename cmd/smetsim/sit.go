@@ -17,6 +17,7 @@ import (
 	"github.com/smetsim/smetsim/scenarios"
 	scenarioreport "github.com/smetsim/smetsim/scenarios/report"
 	"github.com/smetsim/smetsim/scenarios/sit"
+	"github.com/smetsim/smetsim/simulator/registry"
 )
 
 type sitRunOptions struct {
@@ -75,7 +76,7 @@ pack, the lists, flags). Formats: docs/sit.md.`,
 	f.StringVar(&opts.matrix, "matrix", "", "the SIT matrix file (default: the built-in fixtures/packs/sit/matrix.yaml)")
 	f.StringVar(&opts.pack, "pack", "", "a folder of SIT pack scenarios (default: the built-in fixtures/packs/sit)")
 	f.StringVar(&opts.reportDir, "report-dir", "", "write junit.xml, sit.json and sit.html here")
-	f.StringVar(&opts.state, "state", "./.smetsim-state/", "state directory: its epc.csv and ppc.csv, when there, are the lists combinations are admitted by")
+	f.StringVar(&opts.state, "state", registry.DefaultDir, "state directory: the registry's EPC and PPC lists (as `ppc test` commits them), when there, are the lists combinations are admitted by")
 	f.IntVar(&opts.parallel, "parallel", 0, "test cases run at once, across combinations (0: one per CPU)")
 	f.Uint64Var(&opts.seed, "seed", 0, "the run's seed (default: a new one, printed)")
 	f.BoolVar(&opts.json, "json", false, "print the report (sit.json) instead of the table")

@@ -57,7 +57,7 @@ var _ = Describe("The SIT pack", func() {
 })
 
 var _ = Describe("The lists of a state directory", func() {
-	It("are read in preference to the fixture lists, file by file", func() {
+	It("are the registry's, as the PPC workflow commits them, in preference to the fixture lists", func() {
 		dir := GinkgoT().TempDir()
 		newLists, err := sit.StateLists(dir, fixtureCatalogue())
 		Expect(err).NotTo(HaveOccurred())
@@ -66,7 +66,9 @@ var _ = Describe("The lists of a state directory", func() {
 		Expect(l.EPC()).To(HaveLen(5), "no state yet: the fixture EPC")
 
 		epc := "id,csp,chf,esme,gpf,gsme,ppmid,date_added\nEPC-0100,South,cotswold-cc3@7.2,cotswold-sp3@2.2,,,,2026-03-01\n"
-		Expect(os.WriteFile(filepath.Join(dir, "epc.csv"), []byte(epc), 0o644)).To(Succeed())
+		Expect(os.MkdirAll(filepath.Join(dir, "gen-000001"), 0o755)).To(Succeed())
+		Expect(os.WriteFile(filepath.Join(dir, "gen-000001", "epc.csv"), []byte(epc), 0o644)).To(Succeed())
+		Expect(os.Symlink("gen-000001", filepath.Join(dir, "current"))).To(Succeed())
 		newLists, err = sit.StateLists(dir, fixtureCatalogue())
 		Expect(err).NotTo(HaveOccurred())
 		l, err = newLists()
@@ -77,8 +79,10 @@ var _ = Describe("The lists of a state directory", func() {
 
 	It("report a broken state file before anything runs", func() {
 		dir := GinkgoT().TempDir()
-		Expect(os.WriteFile(filepath.Join(dir, "epc.csv"), []byte("id,csp\n"), 0o644)).To(Succeed())
+		Expect(os.MkdirAll(filepath.Join(dir, "gen-000001"), 0o755)).To(Succeed())
+		Expect(os.WriteFile(filepath.Join(dir, "gen-000001", "epc.csv"), []byte("id,csp\n"), 0o644)).To(Succeed())
+		Expect(os.Symlink("gen-000001", filepath.Join(dir, "current"))).To(Succeed())
 		_, err := sit.StateLists(dir, fixtureCatalogue())
-		Expect(err).To(MatchError(ContainSubstring(filepath.Join(dir, "epc.csv"))))
+		Expect(err).To(MatchError(ContainSubstring(filepath.Join(dir, "current", "epc.csv"))))
 	})
 })
