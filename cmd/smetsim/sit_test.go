@@ -72,7 +72,9 @@ combinations:
 		Entry("a pack that is not a folder", func() []string { return []string{"--pack", "/nonexistent"} }, "--pack /nonexistent: not a folder"),
 		Entry("a broken state list", func() []string {
 			dir := GinkgoT().TempDir()
-			Expect(os.WriteFile(filepath.Join(dir, "ppc.csv"), []byte("nonsense\n"), 0o644)).To(Succeed())
+			Expect(os.MkdirAll(filepath.Join(dir, "gen-000001"), 0o755)).To(Succeed())
+			Expect(os.WriteFile(filepath.Join(dir, "gen-000001", "ppc.csv"), []byte("nonsense\n"), 0o644)).To(Succeed())
+			Expect(os.Symlink("gen-000001", filepath.Join(dir, "current"))).To(Succeed())
 			return []string{"--state", dir}
 		}, "ppc.csv:1:1"),
 	)
