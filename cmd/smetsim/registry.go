@@ -374,7 +374,11 @@ func runPPCTest(ctx context.Context, io *IOStreams, opts *ppcTestOptions, reg *r
 	r := rep.Result
 	fmt.Fprintf(io.Out, "%d passed, %d failed, %d skipped\n", r.Passed, r.Failed, r.Skipped)
 	if !rep.Passed {
-		return failure{fmt.Errorf("PPC test of %s failed: %d issues; the combination stays pending (seed %d: rerun with --seed %d)", id, len(rep.Issues), seed, seed)}
+		issues := fmt.Sprintf("%d issues", len(rep.Issues))
+		if len(rep.Issues) == 1 {
+			issues = "1 issue"
+		}
+		return failure{fmt.Errorf("PPC test of %s failed: %s; the combination stays pending (seed %d: rerun with --seed %d)", id, issues, seed, seed)}
 	}
 	fmt.Fprintf(io.Out, "%s passed: on the EPC as %s, dated %s\n", id, rep.EPC, rep.Tested.Format(time.DateOnly))
 	return nil
