@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/smetsim/smetsim/internal/atomicfile"
 	"github.com/smetsim/smetsim/scenarios/report"
 	"github.com/smetsim/smetsim/simulator/registry"
 	"github.com/smetsim/smetsim/simulator/srv"
@@ -96,7 +97,7 @@ func WriteReports(dir string, r *Report) error {
 		ConfidentialJSON: append(conf, '\n'), ConfidentialHTML: confHTML.Bytes(),
 		ShareableJSON: append(share, '\n'), ShareableHTML: shareHTML.Bytes(), JUnitFile: junit.Bytes(),
 	} {
-		if err := registry.WriteFileAtomic(filepath.Join(dir, name), data); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, name), data); err != nil {
 			return err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/smetsim/smetsim/internal/atomicfile"
 	"github.com/smetsim/smetsim/scenarios"
 )
 
@@ -47,7 +48,7 @@ func WriteDir(dir string, r *scenarios.Result) error {
 	}
 	// report.json goes last: Read and merge take it as the sign of a complete report.
 	for i, f := range renders {
-		if err := writeAtomic(filepath.Join(dir, f.name), files[i].Bytes()); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, f.name), files[i].Bytes()); err != nil {
 			return err
 		}
 	}
@@ -84,36 +85,6 @@ func writeTo(w io.Writer, r *scenarios.Result, render func(*bytes.Buffer, *scena
 	}
 	_, err := w.Write(b.Bytes())
 	return err
-}
-
-// writeAtomic replaces path by data through a temporary file in the same directory.
-func writeAtomic(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // Summary is the closing line of a run: "N passed, N failed, N skipped", from r's totals.

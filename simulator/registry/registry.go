@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/smetsim/smetsim/fixtures"
+	"github.com/smetsim/smetsim/internal/atomicfile"
 	"github.com/smetsim/smetsim/simulator/catalogue"
 	"github.com/smetsim/smetsim/simulator/inventory"
 )
@@ -205,14 +206,14 @@ func commitGeneration(dir string, files map[string][]byte) error {
 	}
 	sort.Strings(names)
 	for _, f := range names {
-		if err := WriteFileAtomic(filepath.Join(tmp, f), files[f]); err != nil {
+		if err := atomicfile.Write(filepath.Join(tmp, f), files[f]); err != nil {
 			return err
 		}
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
 		return fmt.Errorf("state directory %s: %w", dir, err)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := atomicfile.SyncDir(dir); err != nil {
 		return err
 	}
 	link := filepath.Join(dir, "."+Current+".tmp")
@@ -223,7 +224,7 @@ func commitGeneration(dir string, files map[string][]byte) error {
 	if err := os.Rename(link, filepath.Join(dir, Current)); err != nil {
 		return fmt.Errorf("state directory %s: %w", dir, err)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := atomicfile.SyncDir(dir); err != nil {
 		return err
 	}
 	for _, g := range gens {
@@ -249,47 +250,4 @@ func generations(dir string) ([]int, error) {
 	}
 	sort.Ints(out)
 	return out, nil
-}
-
-// WriteFileAtomic replaces path by data: a temporary file in the same directory is written and
-// synced, renamed over path, and the directory synced, so path holds the old bytes or the new ones.
-func WriteFileAtomic(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
 }

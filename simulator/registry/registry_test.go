@@ -96,18 +96,6 @@ var _ = Describe("The product registry", func() {
 		Expect(ye.Field).To(Equal("esme"))
 		Expect(ye.Column).To(BeNumerically(">", 1))
 	})
-
-	It("replaces a file atomically: the old bytes or the new, and no temporary file left", func() {
-		d := GinkgoT().TempDir()
-		p := filepath.Join(d, "list.csv")
-		Expect(registry.WriteFileAtomic(p, []byte("old\n"))).To(Succeed())
-		Expect(registry.WriteFileAtomic(p, []byte("new\n"))).To(Succeed())
-		Expect(os.ReadFile(p)).To(Equal([]byte("new\n")))
-		ents, err := os.ReadDir(d)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(ents).To(HaveLen(1))
-		Expect(registry.WriteFileAtomic(filepath.Join(d, "missing", "x.csv"), nil)).To(MatchError(ContainSubstring("missing")))
-	})
 })
 
 var _ = Describe("PPC test results", func() {
