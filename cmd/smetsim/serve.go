@@ -136,31 +136,16 @@ func runServe(ctx context.Context, io *IOStreams, opts *serveOptions, g *globalO
 	if env.lists, err = stateLists(g, env.cat, opts.state, opts.ppcOpen); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(io.ErrOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if opts.quiet {
-		log = slog.New(slog.NewTextHandler(io.ErrOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	}
+	log := requestLog(io, opts.quiet)
 	d, err := dcc.New(dcc.Config{Fleet: env.fleet, Catalogue: env.cat, Users: env.users, Keys: env.keys, Lists: env.lists,
 		ResponseURL: opts.responseURL, Log: log})
 	if err != nil {
 		return badInput{err}
 	}
-	ln, err := net.Listen("tcp", opts.addr)
+	ds, err := startDCCServer(io, "mock DCC", opts.addr, logRequests(d.Handler(), log, opts.quiet), env.fleet)
 	if err != nil {
-		return badInputf("--addr %s: %v", opts.addr, err)
+		return err
 	}
-	srv := &http.Server{Handler: logRequests(d.Handler(), log, opts.quiet), ReadHeaderTimeout: 10 * time.Second}
-
-	clockCtx, stopClock := context.WithCancel(context.Background())
-	clockDone := make(chan error, 1)
-	go func() { clockDone <- env.fleet.Clock.Run(clockCtx) }()
-	serveDone := make(chan error, 1)
-	go func() { serveDone <- srv.Serve(ln) }()
-
-	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(io.Out, "smetsim mock DCC listening on %s\n", base)
-	fmt.Fprintf(io.Out, "  Send Command  POST %s%s\n  Transform     POST %s%s\n  Non-Device    POST %s%s\n",
-		base, dcc.PathSendCommand, base, dcc.PathTransform, base, dcc.PathNonDevice)
 	fmt.Fprintf(io.Out, "fleet %q: %d premises, device time %s at %g× the wall clock\n",
 		env.fleet.Name, len(env.fleet.Premises), start.Format(time.RFC3339), opts.speed)
 	fmt.Fprintf(io.Out, "users: %s\n", describeUsers(env.users, opts.responseURL))
@@ -169,18 +154,66 @@ func runServe(ctx context.Context, io *IOStreams, opts *serveOptions, g *globalO
 	var runErr error
 	select {
 	case <-ctx.Done():
-	case err := <-serveDone:
-		runErr = failure{fmt.Errorf("the HTTP server stopped: %w", err)}
-	case err := <-clockDone:
-		runErr = failure{fmt.Errorf("the device clock stopped: %w", err)}
+	case err := <-ds.stopped:
+		runErr = failure{err}
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(shutdown)
-	stopClock()
+	ds.stop()
 	d.Close()
 	printJournal(io, d.Journal())
 	return runErr
+}
+
+// requestLog is the log of a DUIS endpoint the CLI serves: every request at Info, or only
+// warnings with --quiet.
+func requestLog(io *IOStreams, quiet bool) *slog.Logger {
+	level := slog.LevelInfo
+	if quiet {
+		level = slog.LevelWarn
+	}
+	return slog.New(slog.NewTextHandler(io.ErrOut, &slog.HandlerOptions{Level: level}))
+}
+
+// dccServer is a DUIS endpoint (the mock DCC, or UTS wrapping it) served on a TCP address with
+// its fleet's clock running, as `serve` and `uts serve` run it.
+type dccServer struct {
+	srv       *http.Server
+	stopClock context.CancelFunc
+	// stopped receives why the server or the clock stopped on its own.
+	stopped chan error
+}
+
+// startDCCServer listens on addr (a bad address is bad input), starts the fleet's clock and the
+// server, and prints where each DUIS endpoint is.
+func startDCCServer(io *IOStreams, what, addr string, h http.Handler, f *fleet.Fleet) (*dccServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, badInputf("--addr %s: %v", addr, err)
+	}
+	clockCtx, stopClock := context.WithCancel(context.Background())
+	ds := &dccServer{srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}, stopClock: stopClock, stopped: make(chan error, 2)}
+	go func() {
+		if err := f.Clock.Run(clockCtx); err != nil {
+			ds.stopped <- fmt.Errorf("the device clock stopped: %w", err)
+		}
+	}()
+	go func() {
+		if err := ds.srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+			ds.stopped <- fmt.Errorf("the HTTP server stopped: %w", err)
+		}
+	}()
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(io.Out, "smetsim %s listening on %s\n", what, base)
+	fmt.Fprintf(io.Out, "  Send Command  POST %s%s\n  Transform     POST %s%s\n  Non-Device    POST %s%s\n",
+		base, dcc.PathSendCommand, base, dcc.PathTransform, base, dcc.PathNonDevice)
+	return ds, nil
+}
+
+// stop lets the requests in flight finish (5 s at most), then stops the server and the clock.
+func (ds *dccServer) stop() {
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = ds.srv.Shutdown(shutdown)
+	ds.stopClock()
 }
 
 // loadDCCEnv reads the Device Models, the fleet, the users with their certificates, the DCC's keys

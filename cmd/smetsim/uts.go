@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"log/slog"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -200,31 +197,16 @@ func runUTSServe(ctx context.Context, io *IOStreams, opts *utsServeOptions, g *g
 	if err != nil {
 		return err
 	}
-	level := slog.LevelInfo
-	if opts.quiet {
-		level = slog.LevelWarn
-	}
-	log := slog.New(slog.NewTextHandler(io.ErrOut, &slog.HandlerOptions{Level: level}))
+	log := requestLog(io, opts.quiet)
 	s, err := uts.New(uts.Config{Pack: pack, DCC: dcc.Config{Fleet: env.fleet, Catalogue: env.cat, Users: env.users, Keys: env.keys,
 		Lists: env.lists, ResponseURL: opts.responseURL, Log: log}})
 	if err != nil {
 		return badInput{err}
 	}
-	ln, err := net.Listen("tcp", opts.addr)
+	ds, err := startDCCServer(io, "UTS", opts.addr, logRequests(s.Handler(), log, opts.quiet), env.fleet)
 	if err != nil {
-		return badInputf("--addr %s: %v", opts.addr, err)
+		return err
 	}
-	srv := &http.Server{Handler: logRequests(s.Handler(), log, opts.quiet), ReadHeaderTimeout: 10 * time.Second}
-	clockCtx, stopClock := context.WithCancel(context.Background())
-	clockDone := make(chan error, 1)
-	go func() { clockDone <- env.fleet.Clock.Run(clockCtx) }()
-	serveDone := make(chan error, 1)
-	go func() { serveDone <- srv.Serve(ln) }()
-
-	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(io.Out, "smetsim UTS listening on %s\n", base)
-	fmt.Fprintf(io.Out, "  Send Command  POST %s%s\n  Transform     POST %s%s\n  Non-Device    POST %s%s\n",
-		base, dcc.PathSendCommand, base, dcc.PathTransform, base, dcc.PathNonDevice)
 	fmt.Fprintf(io.Out, "pack %q: %d cases (%s)\n", pack.Name, len(pack.Cases), filepath.Join(pack.Files...))
 	fmt.Fprintf(io.Out, "users: %s\n", describeUsers(env.users, opts.responseURL))
 	if opts.once {
@@ -250,18 +232,12 @@ wait:
 			if opts.once {
 				break wait
 			}
-		case err := <-serveDone:
-			runErr = failure{fmt.Errorf("the HTTP server stopped: %w", err)}
-			break wait
-		case err := <-clockDone:
-			runErr = failure{fmt.Errorf("the device clock stopped: %w", err)}
+		case err := <-ds.stopped:
+			runErr = failure{err}
 			break wait
 		}
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(shutdown)
-	stopClock()
+	ds.stop()
 	s.Close()
 	r := s.Report()
 	if err := r.WriteDir(opts.reportDir); err != nil && runErr == nil {
