@@ -96,6 +96,10 @@ var _ = Describe("A SIT run over the fixture matrix", func() {
 		data, err := os.ReadFile(filepath.Join(dir, sit.JUnitFile))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(xml.Unmarshal(data, &suites)).To(Succeed())
+		xmllint := testtool.Require("xmllint")
+		out, err := exec.Command(xmllint, "--noout", "--schema", filepath.Join("..", "report", "testdata", "junit.xsd"),
+			filepath.Join(dir, sit.JUnitFile)).CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), "the JUnit schema the scenario reports are held to: %s", out)
 		Expect(suites.Failures).To(Equal(2))
 		Expect(suites.Tests).To(Equal(len(r.Result.Cases)))
 		Expect(suites.Suites).To(ContainElement(HaveField("Name", "acme-e470-1.5.0/packs/sit/srv/tariff_block.yaml")))

@@ -14,6 +14,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/smetsim/smetsim/internal/testtool"
 	"github.com/smetsim/smetsim/scenarios/uts"
 )
 
@@ -56,6 +57,7 @@ var _ = Describe("The UTS report", func() {
 		Expect(doc.Suites[1].Name).To(Equal("uts.pack"))
 		f := doc.Suites[1].Cases[0].Failure
 		Expect(f.Type).To(Equal("receive"))
+		validJUnit(b.Bytes())
 		Expect(f.Text).To(ContainSubstring("HTTP 500"))
 		Expect(f.Text).To(ContainSubstring("User answered: already processed"))
 	})
@@ -85,3 +87,15 @@ var _ = Describe("The UTS report", func() {
 		Expect(dom).To(ContainSubstring("1 passed"))
 	})
 })
+
+// validJUnit judges a junit.xml with xmllint against the JUnit schema the scenario reports are
+// held to (scenarios/report/testdata/junit.xsd), so CI servers read UTS reports as they read the
+// runner's.
+func validJUnit(data []byte) {
+	GinkgoHelper()
+	xmllint := testtool.Require("xmllint")
+	p := filepath.Join(GinkgoT().TempDir(), "junit.xml")
+	Expect(os.WriteFile(p, data, 0o644)).To(Succeed())
+	out, err := exec.Command(xmllint, "--noout", "--schema", filepath.Join("..", "report", "testdata", "junit.xsd"), p).CombinedOutput()
+	Expect(err).NotTo(HaveOccurred(), string(out))
+}
