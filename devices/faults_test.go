@@ -87,6 +87,15 @@ var _ = Describe("Device Model faults", func() {
 		Expect(p.rec.codes()).To(ContainElement(devices.AlertClockAdjusted))
 	})
 
+	It("clock_drift: a billing data log entry is stamped with the whole second the device clock shows", func() {
+		p := newPremises(premisesOptions{esmeModel: model(devices.KindESME, devices.Fault{Kind: devices.FaultClockDrift, DriftPerDay: 3 * time.Second})})
+		Expect(p.esme.SetBillingCalendar(p.now(), devices.BillingCalendar{Period: devices.BillingDaily, TimeOfDay: 30 * time.Minute})).To(Succeed())
+		p.run(time.Hour)
+		log := p.esme.BillingLog()
+		Expect(log).To(HaveLen(1))
+		Expect(log[0].Time).To(Equal(p.now().Add(-30 * time.Minute))) // 00:30:00, not 00:30:00.0625
+	})
+
 	It("clock_drift on a GSME is corrected at each wake-up from the GPF's time", func() {
 		p := newPremises(premisesOptions{gsmeModel: model(devices.KindGSME, devices.Fault{Kind: devices.FaultClockDrift, DriftPerDay: 48 * time.Hour})})
 		p.run(5 * time.Hour)

@@ -686,7 +686,9 @@ func (m *meter) scheduleBilling(now time.Time) {
 // onBilling logs the billing data at local midnight of the billing day and starts a new period.
 func (m *meter) onBilling(now time.Time) {
 	m.catchUp(now)
-	e := BillingEntry{Time: m.DeviceTime(now), Total: m.total, Tiers: m.tiers, Blocks: m.blocks, Standing: m.tariff.StandingCharge}
+	// A log entry's timestamp is whole seconds of the device's clock (a ZCL UTCTime): a drifting
+	// clock's fraction of a second would otherwise hide the entry from a read of the second it shows.
+	e := BillingEntry{Time: m.DeviceTime(now).Truncate(time.Second), Total: m.total, Tiers: m.tiers, Blocks: m.blocks, Standing: m.tariff.StandingCharge}
 	if m.prepay != nil && m.mode == PrepaymentMode {
 		e.Balance = m.prepay.Balance
 	} else {
