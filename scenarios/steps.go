@@ -882,7 +882,9 @@ func (s *stepRun) fault() {
 // (miss_wakeups, wrong_divisor, forget_block_thresholds, clock_drift) is injected into the
 // device as if its model declared it, with the model's own parameters when it does declare it,
 // and otherwise Every (default 2), a divisor of 1 (the real one being 1000) or a drift of one
-// minute a day.
+// minute a day. clock_drift is always a minute a day, in place of any drift the model declares:
+// a model's own drift (3 s a day on the Cotswold SP3) is already running, so injecting it again
+// would leave the clock as it was, and a scenario injects a drift to see a clock visibly off.
 func (w *World) applyFault(d *Device, f *Fault) (func(now time.Time), error) {
 	p := d.Premises
 	now := w.Now()
@@ -954,7 +956,7 @@ func (w *World) applyFault(d *Device, f *Fault) (func(now time.Time), error) {
 	}
 	fault := devices.Fault{Kind: kind, Every: 2, Divisor: 1, DriftPerDay: time.Minute, Note: "injected by a scenario"}
 	for _, mf := range inj.Model().Faults {
-		if mf.Kind == kind {
+		if mf.Kind == kind && kind != devices.FaultClockDrift {
 			fault = mf
 		}
 	}

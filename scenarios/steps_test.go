@@ -7,7 +7,11 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/smetsim/smetsim/devices"
+	"github.com/smetsim/smetsim/fixtures"
 	"github.com/smetsim/smetsim/scenarios"
+	"github.com/smetsim/smetsim/simulator/catalogue"
+	"github.com/smetsim/smetsim/simulator/fleet"
 )
 
 var _ = Describe("Steps", func() {
@@ -214,6 +218,25 @@ var _ = Describe("Each step kind", func() {
 			advance(4, 24*time.Hour),
 			device(5, esme, "clock_offset", scenarios.OpGe, "59"),
 		)
+		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
+	})
+
+	It("injects a drifting clock into a model that already drifts: a minute a day, not the model's own 3 s", func() {
+		cat, err := catalogue.Load(fixtures.FS, fixtures.ModelsDir, fixtures.CPLFile)
+		Expect(err).NotTo(HaveOccurred())
+		def, err := scenarios.DefaultFleetSpec()
+		Expect(err).NotTo(HaveOccurred())
+		comb := fleet.Combination{CSP: "South", Models: map[devices.Kind]*devices.Model{}}
+		for k, id := range map[devices.Kind]string{devices.KindCHF: "cotswold-cc3@7.2", devices.KindESME: "cotswold-sp3@2.2",
+			devices.KindGPF: "cotswold-gp3@7.2", devices.KindGSME: "danum-dg10@5.1", devices.KindPPMID: "danum-pp5@1.1"} {
+			comb.Models[k], err = cat.Lookup(id) // EPC-0005: the SP3 declares clock_drift, 3 s a day
+			Expect(err).NotTo(HaveOccurred())
+		}
+		sc := scenario("drifting model", fault(3, esme, "clock_drift", 0), advance(4, 24*time.Hour),
+			device(5, esme, "clock_offset", scenarios.OpGe, "59"), device(6, esme, "clock_offset", scenarios.OpLt, "61"))
+		sc.Fleet, err = def.Fit("rtds-reference", comb)
+		Expect(err).NotTo(HaveOccurred())
+		cr := scenarios.RunCase(context.Background(), caseOf(sc), scenarios.Options{Seed: 3})
 		Expect(cr.Status).To(Equal(scenarios.Passed), cr.Failure)
 	})
 

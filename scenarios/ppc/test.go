@@ -277,7 +277,9 @@ func upgradeOf(reg *registry.Registry, c inventory.Combination, base *fleet.Spec
 
 // combinationVars are the variables every pack scenario gets, over its own defaults: for each
 // device kind of the combination (esme, gsme, chf, gpf, ppmid), <kind>_model (the CPL's model
-// name), <kind>_manufacturer, <kind>_firmware and <kind>_model_id (family@version).
+// name), <kind>_manufacturer, <kind>_firmware, <kind>_model_id (family@version), and
+// <kind>_image and <kind>_image_hash, the image of the firmware the device runs and its SHA-256,
+// for 11.1 and 11.3 to distribute and activate it again.
 func combinationVars(defaults map[string]string, comb fleet.Combination) map[string]string {
 	out := map[string]string{}
 	for k, v := range defaults {
@@ -286,8 +288,17 @@ func combinationVars(defaults map[string]string, comb fleet.Combination) map[str
 	for k, m := range comb.Models {
 		p := strings.ToLower(k.String())
 		out[p+"_model"], out[p+"_manufacturer"], out[p+"_firmware"], out[p+"_model_id"] = m.ModelName, m.Manufacturer, m.FirmwareVersion, m.ID
+		out[p+"_image"], out[p+"_image_hash"] = firmwareImage(m)
 	}
 	return out
+}
+
+// firmwareImage is the image that makes a device run the Device Model m, base64 as 11.1 sends
+// it, and its SHA-256 as 11.3 names it.
+func firmwareImage(m *devices.Model) (image, hash string) {
+	b := []byte("SMETSIM FIRMWARE IMAGE " + m.Family + " " + m.FirmwareVersion)
+	sum := sha256.Sum256(b)
+	return base64.StdEncoding.EncodeToString(b), strings.ToUpper(hex.EncodeToString(sum[:]))
 }
 
 // firmwareVars are the variables of a firmware-path scenario: the device, its image (named after
@@ -298,13 +309,10 @@ func firmwareVars(defaults map[string]string, up *Upgrade, spec *fleet.Spec, com
 		out[k] = v
 	}
 	to := comb.Models[up.Kind]
-	image := []byte("SMETSIM FIRMWARE IMAGE " + to.Family + " " + to.FirmwareVersion)
-	sum := sha256.Sum256(image)
 	out["fw_kind"] = up.Kind.String()
 	out["fw_device"] = ReferencePremises + "." + up.Kind.String()
 	out["fw_device_id"] = spec.Premises[0].Devices[up.Kind].EUI.String()
-	out["fw_image"] = base64.StdEncoding.EncodeToString(image)
-	out["fw_hash"] = strings.ToUpper(hex.EncodeToString(sum[:]))
+	out["fw_image"], out["fw_hash"] = firmwareImage(to)
 	out["fw_version"] = to.FirmwareVersion
 	out["fw_model"] = to.ID
 	out["fw_old_model"] = up.From
