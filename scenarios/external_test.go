@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/smetsim/smetsim/fixtures"
+	"github.com/smetsim/smetsim/internal/testtool"
 	"github.com/smetsim/smetsim/scenarios"
 	"github.com/smetsim/smetsim/simulator/catalogue"
 	"github.com/smetsim/smetsim/simulator/dcc"
@@ -49,10 +50,8 @@ func startExternalDCC() *externalDCC {
 	Expect(err).NotTo(HaveOccurred())
 
 	ext := &externalDCC{}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ext.listen, err = testtool.FreeAddr()
 	Expect(err).NotTo(HaveOccurred())
-	ext.listen = ln.Addr().String()
-	Expect(ln.Close()).To(Succeed())
 
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/smetsim/smetsim/devices"
 	"github.com/smetsim/smetsim/fixtures"
+	"github.com/smetsim/smetsim/internal/testtool"
 	"github.com/smetsim/smetsim/scenarios/uts"
 	"github.com/smetsim/smetsim/simulator/catalogue"
 	"github.com/smetsim/smetsim/simulator/dcc"
@@ -41,10 +42,8 @@ type utsServer struct {
 
 // freeAddr returns a local address nothing listens on yet.
 func freeAddr() string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := testtool.FreeAddr()
 	Expect(err).NotTo(HaveOccurred())
-	addr := ln.Addr().String()
-	Expect(ln.Close()).To(Succeed())
 	return addr
 }
 
