@@ -41,6 +41,27 @@ func Write(path string, data []byte) (err error) {
 	return SyncDir(filepath.Dir(path))
 }
 
+// File is one file of a set written together: its name within the directory and its bytes.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// WriteDir creates dir if need be and writes each file into it with Write, in the order given:
+// a report's files are rendered before any is written, and the one a reader takes as the sign of
+// a complete report goes last.
+func WriteDir(dir string, files ...File) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", dir, err)
+	}
+	for _, f := range files {
+		if err := Write(filepath.Join(dir, f.Name), f.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SyncDir flushes a directory's entries (a rename, a new file) to disk.
 func SyncDir(dir string) error {
 	d, err := os.Open(dir)

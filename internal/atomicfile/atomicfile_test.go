@@ -46,3 +46,20 @@ var _ = Describe("Write", func() {
 		Expect(atomicfile.Write("/nonexistent/dir/f", nil)).To(MatchError(ContainSubstring("write /nonexistent/dir/f")))
 	})
 })
+
+var _ = Describe("WriteDir", func() {
+	It("makes the directory and writes each file whole, in order", func() {
+		dir := filepath.Join(GinkgoT().TempDir(), "out", "report")
+		Expect(atomicfile.WriteDir(dir, atomicfile.File{Name: "junit.xml", Data: []byte("<testsuites/>")},
+			atomicfile.File{Name: "report.json", Data: []byte("{}")})).To(Succeed())
+		Expect(os.ReadFile(filepath.Join(dir, "junit.xml"))).To(Equal([]byte("<testsuites/>")))
+		Expect(os.ReadFile(filepath.Join(dir, "report.json"))).To(Equal([]byte("{}")))
+	})
+
+	It("says which directory it could not make", func() {
+		file := filepath.Join(GinkgoT().TempDir(), "a-file")
+		Expect(os.WriteFile(file, nil, 0o644)).To(Succeed())
+		Expect(atomicfile.WriteDir(filepath.Join(file, "sub"), atomicfile.File{Name: "x", Data: nil})).
+			To(MatchError(ContainSubstring("write " + filepath.Join(file, "sub"))))
+	})
+})

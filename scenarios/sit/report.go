@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -202,18 +201,8 @@ func (r *Report) WriteDir(dir string) error {
 	if err := r.WriteJSON(&js); err != nil {
 		return fmt.Errorf("write %s: %w", filepath.Join(dir, JSONFile), err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write the SIT report: %w", err)
-	}
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{JUnitFile, junit.Bytes()}, {HTMLFile, page.Bytes()}, {JSONFile, js.Bytes()}} {
-		if err := atomicfile.Write(filepath.Join(dir, f.name), f.data); err != nil {
-			return err
-		}
-	}
-	return nil
+	return atomicfile.WriteDir(dir, atomicfile.File{Name: JUnitFile, Data: junit.Bytes()},
+		atomicfile.File{Name: HTMLFile, Data: page.Bytes()}, atomicfile.File{Name: JSONFile, Data: js.Bytes()})
 }
 
 // WriteJSON writes the report as sit.json.

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -144,18 +142,8 @@ func (r *Report) WriteDir(dir string) error {
 	if err := r.WriteJSON(&j); err != nil {
 		return fmt.Errorf("write UTS report: %w", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write UTS report: %w", err)
-	}
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{JUnitFile, x.Bytes()}, {HTMLFile, h.Bytes()}, {JSONFile, j.Bytes()}} {
-		if err := atomicfile.Write(filepath.Join(dir, f.name), f.data); err != nil {
-			return err
-		}
-	}
-	return nil
+	return atomicfile.WriteDir(dir, atomicfile.File{Name: JUnitFile, Data: x.Bytes()},
+		atomicfile.File{Name: HTMLFile, Data: h.Bytes()}, atomicfile.File{Name: JSONFile, Data: j.Bytes()})
 }
 
 // WriteJSON writes the report as uts.json.
