@@ -1,0 +1,5 @@
+//go:build !race
+
+package znp_test
+
+const raceEnabled = false
