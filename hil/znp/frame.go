@@ -160,26 +160,36 @@ func (f *Frame) AppendTo(b []byte) ([]byte, error) {
 // Parse decodes the MT frame at the start of b and returns the number of bytes it took. f.Data
 // aliases b. Bytes after the frame are left for the caller.
 func (f *Frame) Parse(b []byte) (int, error) {
+	n, field, off, err := f.parse(b)
+	if err != nil {
+		return 0, &Error{Op: "parse", Field: field, Offset: off, Err: err}
+	}
+	return n, nil
+}
+
+// parse is Parse without the *Error, so the stream reader can reject candidate frames in line
+// noise without allocating.
+func (f *Frame) parse(b []byte) (n int, field string, off int, err error) {
 	if len(b) < 1 {
-		return 0, &Error{Op: "parse", Field: "SOF", Err: ErrTruncated}
+		return 0, "SOF", 0, ErrTruncated
 	}
 	if b[0] != SOF {
-		return 0, &Error{Op: "parse", Field: "SOF", Err: ErrNoSOF}
+		return 0, "SOF", 0, ErrNoSOF
 	}
 	if len(b) < 2 {
-		return 0, &Error{Op: "parse", Field: "length", Offset: 1, Err: ErrTruncated}
+		return 0, "length", 1, ErrTruncated
 	}
-	n := int(b[1])
+	n = int(b[1])
 	if n > MaxData {
-		return 0, &Error{Op: "parse", Field: "length", Offset: 1, Err: ErrTooLong}
+		return 0, "length", 1, ErrTooLong
 	}
 	if len(b) < n+Overhead {
-		return 0, &Error{Op: "parse", Field: "frame", Offset: len(b), Err: ErrTruncated}
+		return 0, "frame", len(b), ErrTruncated
 	}
 	if FCS(b[1:4+n]) != b[4+n] {
-		return 0, &Error{Op: "parse", Field: "FCS", Offset: 4 + n, Err: ErrBadFCS}
+		return 0, "FCS", 4 + n, ErrBadFCS
 	}
 	f.Command = Command{Type: Type(b[2] >> 5), Subsystem: Subsystem(b[2] & 0x1f), ID: b[3]}
 	f.Data = b[4 : 4+n : 4+n]
-	return n + Overhead, nil
+	return n + Overhead, "", 0, nil
 }

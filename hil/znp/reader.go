@@ -64,18 +64,18 @@ func (r *Reader) scan(f *Frame) error {
 		}
 		r.stats.Garbage += uint64(i)
 		r.start += i
-		n, err := f.Parse(r.buf[r.start:r.end])
+		n, _, _, err := f.parse(r.buf[r.start:r.end])
 		if err == nil {
 			r.start += n
 			r.stats.Frames++
 			return nil
 		}
-		switch {
-		case errors.Is(err, ErrTruncated):
+		switch err {
+		case ErrTruncated:
 			return errNeedMore
-		case errors.Is(err, ErrBadFCS):
+		case ErrBadFCS:
 			r.stats.BadFCS++
-		case errors.Is(err, ErrTooLong):
+		case ErrTooLong:
 			r.stats.TooLong++
 		}
 		// This SOF did not start a frame: drop it and look for the next.

@@ -3,6 +3,7 @@ package znp_test
 import (
 	"bytes"
 	"io"
+	"testing"
 	"testing/iotest"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -141,6 +142,22 @@ var _ = Describe("Reader", func() {
 		got, err := readAll(r)
 		Expect(got).To(Equal([]string{ping}))
 		Expect(err).To(Equal(io.ErrUnexpectedEOF))
+	})
+
+	It("reads through noise without allocating", func() {
+		if raceEnabled {
+			Skip("the race detector's instrumentation allocates")
+		}
+		in := stream("00 FE 05 61", pingRsp, "FE FF 13", version, "FE 02 61 01 59 06 3C", annce)
+		src := bytes.NewReader(in)
+		r := znp.NewReader(src)
+		var f znp.Frame
+		Expect(testing.AllocsPerRun(50, func() {
+			src.Reset(in)
+			for r.ReadFrame(&f) == nil {
+			}
+		})).To(BeZero())
+		Expect(r.Stats().Frames).To(Equal(uint64(3 * 51)))
 	})
 
 	It("passes on the stream's own error", func() {
