@@ -125,6 +125,19 @@ var _ = Describe("MT frames", func() {
 		Expect(n).To(Equal(znp.MaxFrame))
 	})
 
+	It("lists up to 120 clusters in an AF_REGISTER, split between in and out as they come", func() {
+		r := znp.AFRegister{Endpoint: 1, Profile: 0x0109, InClusters: make([]uint16, 93), OutClusters: make([]uint16, 27)}
+		b, err := r.AppendTo(nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(b).To(HaveLen(znp.MaxData - 1))
+		var back znp.AFRegister
+		Expect(back.Parse(b)).To(Succeed())
+		Expect(back.InClusters).To(HaveLen(93))
+		r.OutClusters = make([]uint16, 28)
+		_, err = r.AppendTo(nil)
+		Expect(err).To(MatchError(znp.ErrTooLong))
+	})
+
 	It("names commands as the MT specification does", func() {
 		Expect(znp.CmdSysPing.String()).To(Equal("SREQ SYS_PING"))
 		Expect(znp.CmdSysPing.Response().String()).To(Equal("SRSP SYS_PING"))

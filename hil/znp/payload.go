@@ -238,8 +238,8 @@ func (r *ResetInd) Parse(b []byte) error {
 	return p.done()
 }
 
-// MaxClusters is the most clusters AF_REGISTER can list in each direction within one frame.
-const MaxClusters = (MaxData - 9) / 4
+// MaxClusters is the most clusters, in and out together, one AF_REGISTER frame can list.
+const MaxClusters = (MaxData - 9) / 2
 
 // AFRegister is AF_REGISTER's data: an application endpoint and the clusters it serves (in) and
 // uses (out).
@@ -255,7 +255,7 @@ type AFRegister struct {
 
 // AppendTo appends the request data to b.
 func (r *AFRegister) AppendTo(b []byte) ([]byte, error) {
-	if len(r.InClusters) > MaxClusters || len(r.OutClusters) > MaxClusters {
+	if len(r.InClusters)+len(r.OutClusters) > MaxClusters {
 		return b, &Error{Op: "AF_REGISTER", Field: "cluster list", Err: ErrTooLong}
 	}
 	b = append(b, r.Endpoint)
