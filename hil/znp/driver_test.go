@@ -193,6 +193,24 @@ var _ = Describe("Driver", func() {
 		Expect(r.Capabilities).To(Equal(uint16(0x0659)))
 	})
 
+	It("drops a late SRSP to a request that timed out, whatever its timing against the next request", func() {
+		d, conn := newFakeDongle()
+		short := znp.New(conn, znp.WithTimeout(50*time.Millisecond))
+		DeferCleanup(func() { short.Close(); d.unplug() })
+		d.on(znp.CmdSysVersion, func([]byte) []znp.Frame { return nil })
+		_, err := short.Version(ctx)
+		Expect(err).To(MatchError(znp.ErrTimeout))
+		d.on(znp.CmdSysPing, func([]byte) []znp.Frame {
+			return []znp.Frame{
+				{Command: znp.CmdSysVersion.Response(), Data: unhex("02 00 02 06 03")}, // the late answer
+				{Command: znp.CmdSysPing.Response(), Data: []byte{0x59, 0x06}},
+			}
+		})
+		r, err := short.Ping(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Capabilities).To(Equal(uint16(0x0659)))
+	})
+
 	It("times out at the context's deadline when that comes first", func() {
 		dongle.on(znp.CmdSysVersion, func([]byte) []znp.Frame { return nil })
 		dctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
