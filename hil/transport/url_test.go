@@ -75,3 +75,23 @@ var _ = Describe("device URLs", func() {
 		Entry("bad query escape", "serial:///dev/ttyUSB0?baud=%zz", "query", "baud=%zz"),
 	)
 })
+
+var _ = Describe("dongle hints", func() {
+	DescribeTable("by USB VID:PID, in either case",
+		func(vid, pid, likelihood string) {
+			d, ok := transport.IdentifyDongle(vid, pid)
+			if likelihood == "" {
+				Expect(ok).To(BeFalse())
+				return
+			}
+			Expect(ok).To(BeTrue())
+			Expect(d.Likelihood).To(Equal(likelihood))
+		},
+		Entry("TI CC2531", "0451", "16a8", "likely"),
+		Entry("TI LaunchXL", "0451", "BEF3", "likely"),
+		Entry("CP210x", "10c4", "ea60", "bridge: maybe"),
+		Entry("CH340", "1A86", "7523", "bridge: maybe"),
+		Entry("CH9102", "1a86", "55d4", "bridge: maybe"),
+		Entry("FTDI", "0403", "6001", ""),
+	)
+})
