@@ -25,7 +25,7 @@ func StartSer2net(device string) (string, error) {
 		host, port, _ := net.SplitHostPort(addr)
 		dir := ginkgo.GinkgoT().TempDir()
 		config := filepath.Join(dir, "ser2net.yaml")
-		yaml := fmt.Sprintf("connection: &dongle\n  accepter: telnet(rfc2217),tcp,%s,%s\n  enable: on\n  connector: serialdev,%s,115200n81,local\n", host, port, device)
+		yaml := fmt.Sprintf("connection: &dongle\n  accepter: telnet(rfc2217),tcp,%s,%s\n  enable: on\n  connector: serialdev,%s,115200n81,local\n  options:\n    kickolduser: true\n", host, port, device)
 		if err := os.WriteFile(config, []byte(yaml), 0o600); err != nil {
 			return "", err
 		}
@@ -41,6 +41,9 @@ func StartSer2net(device string) (string, error) {
 			_ = cmd.Process.Kill()
 			<-exited
 		}
+		// The probe connection that shows ser2net accepting may still hold the port when the
+		// spec connects; kickolduser makes ser2net hand the port to the newer connection
+		// instead of refusing it.
 		if lastErr = waitAccepting(addr, exited); lastErr == nil {
 			ginkgo.DeferCleanup(stop)
 			return addr, nil
