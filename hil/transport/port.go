@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.bug.st/serial"
@@ -78,9 +79,10 @@ func Open(ctx context.Context, u URL) (Port, error) {
 
 // serialPort is a local serial port with deadlines on top of go.bug.st/serial's timeouts.
 type serialPort struct {
-	port serial.Port
-	mu   sync.Mutex
-	dl   time.Time
+	port   serial.Port
+	mu     sync.Mutex
+	dl     time.Time
+	closed atomic.Bool
 }
 
 func openSerial(u URL) (Port, error) {
@@ -141,6 +143,9 @@ func (s *serialPort) readErr(err error) error {
 	if err == nil {
 		return nil
 	}
+	if s.closed.Load() {
+		return ErrClosed
+	}
 	return &LinkError{Op: "read", Err: err}
 }
 
@@ -152,7 +157,11 @@ func (s *serialPort) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-func (s *serialPort) Close() error         { return s.port.Close() }
+func (s *serialPort) Close() error {
+	s.closed.Store(true)
+	return s.port.Close()
+}
+
 func (s *serialPort) SetDTR(on bool) error { return s.port.SetDTR(on) }
 func (s *serialPort) SetRTS(on bool) error { return s.port.SetRTS(on) }
 

@@ -32,7 +32,7 @@ func open(raw string) transport.Port {
 	defer cancel()
 	p, err := transport.Open(ctx, u)
 	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(p.Close)
+	DeferCleanup(func() { _ = p.Close() }) // a spec may have closed it already
 	return p
 }
 
@@ -164,5 +164,25 @@ var _ = Describe("a serial port on a pty made by socat", func() {
 		var le *transport.LinkError
 		Expect(errors.As(err2, &le)).To(BeTrue(), "error %v", err2)
 		expectLinkLost(a)
+	})
+})
+
+var _ = Describe("a closed serial port", func() {
+	It("ends a waiting read with ErrClosed, not a lost link", func() {
+		pair, err := testtool.NewPtyPair()
+		Expect(err).NotTo(HaveOccurred())
+		u, _ := transport.ParseURL("serial://" + pair.A)
+		p, err := transport.Open(context.Background(), u)
+		Expect(err).NotTo(HaveOccurred())
+		reading := make(chan error, 1)
+		go func() {
+			_, err := p.Read(make([]byte, 1))
+			reading <- err
+		}()
+		Consistently(reading).WithTimeout(100 * time.Millisecond).ShouldNot(Receive())
+		Expect(p.Close()).To(Succeed())
+		var rerr error
+		Eventually(reading).WithTimeout(30 * time.Second).Should(Receive(&rerr))
+		Expect(rerr).To(MatchError(transport.ErrClosed))
 	})
 })

@@ -300,7 +300,8 @@ func (p *RFC2217Port) Read(b []byte) (int, error) {
 	return n, nil
 }
 
-// Close hangs up.
+// Close hangs up; a read waiting then, and any later read, fails with ErrClosed, as does a
+// second Close.
 func (p *RFC2217Port) Close() error {
 	err := ErrClosed
 	p.closeOnce.Do(func() { close(p.closing); err = p.conn.Close() })
@@ -324,12 +325,14 @@ func (p *RFC2217Port) readLoop() {
 			}
 		}
 		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				err = ErrClosed
-			} else if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
+			switch {
+			case errors.Is(err, net.ErrClosed):
+				p.err = ErrClosed
+			case errors.Is(err, io.EOF):
+				p.err = &LinkError{Op: "read", Err: io.ErrUnexpectedEOF}
+			default:
+				p.err = &LinkError{Op: "read", Err: err}
 			}
-			p.err = &LinkError{Op: "read", Err: err}
 			close(p.done)
 			return
 		}

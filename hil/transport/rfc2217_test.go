@@ -61,6 +61,19 @@ var _ = Describe("an RFC 2217 port through a real ser2net in front of a socat pt
 		expectRead(local, []byte{0xff, 1})
 	})
 
+	It("ends a waiting read with ErrClosed when closed here", func() {
+		reading := make(chan error, 1)
+		go func() {
+			_, err := remote.Read(make([]byte, 1))
+			reading <- err
+		}()
+		Consistently(reading).WithTimeout(100 * time.Millisecond).ShouldNot(Receive())
+		Expect(remote.Close()).To(Succeed())
+		var err error
+		Eventually(reading).WithTimeout(30 * time.Second).Should(Receive(&err))
+		Expect(err).To(MatchError(transport.ErrClosed))
+	})
+
 	It("reports the remote pty going away as a lost link, not a hang", func() {
 		pair.Unplug()
 		expectLinkLost(remote)
