@@ -109,6 +109,7 @@ that runs a simulated day in well under a second.`,
 	root.AddCommand(newSITCmd(io, opts))
 	root.AddCommand(newUTSCmd(io, opts))
 	root.AddCommand(newCPLCmd(io, opts), newEPCCmd(io, opts), newPPCCmd(io, opts))
+	root.AddCommand(newHilCmd(io))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	return root
 }
