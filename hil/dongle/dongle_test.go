@@ -3,6 +3,7 @@ package dongle_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -24,6 +25,22 @@ var _ = Describe("the emulated dongle against the real hil/znp driver", func() {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(context.Background(), generous)
 		DeferCleanup(cancel)
+	})
+
+	Context("on the wire", func() {
+		It("answers SYS_PING with the bytes worked out from the MT layout", func() {
+			host, dev := net.Pipe()
+			r.serve(dev)
+			DeferCleanup(host.Close)
+			_, err := host.Write([]byte{0xFE, 0x00, 0x21, 0x01, 0x20})
+			Expect(err).NotTo(HaveOccurred())
+			// FE len=2 cmd0=0x61 (SRSP SYS) cmd1=0x01, capabilities 0x0059 little-endian, FCS 02^61^01^59^00.
+			want := []byte{0xFE, 0x02, 0x61, 0x01, 0x59, 0x00, 0x3B}
+			got := make([]byte, len(want))
+			_, err = io.ReadFull(host, got)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(got).To(Equal(want))
+		})
 	})
 
 	Context("over net.Pipe", func() {
