@@ -33,8 +33,9 @@ type Runner interface {
 // no UTIL command is served).
 const Capabilities uint16 = 0x0001 | 0x0008 | 0x0010 | 0x0040
 
-// Version is the SYS_VERSION answer: transport revision 2, Z-Stack 3.x, release 2.7.1, as a
-// CC2652 coordinator image reports it.
+// Version is the SYS_VERSION answer: transport revision 2, Z-Stack 3.x, release 2.7.1 with a
+// date-like build revision. They are plausible values for a Z-Stack 3.x coordinator image, not
+// copied from a particular one; a host should not depend on them.
 var Version = znp.VersionResponse{TransportRev: 2, Product: 1, Major: 2, Minor: 7, Maint: 1,
 	HasRevision: true, Revision: 20210708}
 
@@ -329,7 +330,7 @@ func (d *Dongle) dataRequest(req *znp.AFDataRequest) {
 	s := znp.Success
 	switch {
 	case !d.started:
-		s = znp.Failure // Z-Stack answers ZNwkInvalidRequest-like failures before the network is up
+		s = znp.Failure // nowhere to send before the network is up (a simplification of Z-Stack's NWK statuses)
 	case !d.endpoints[req.SrcEndpoint]:
 		s = znp.InvalidParameter
 	case len(req.Data) > han.MaxPayload:
