@@ -147,6 +147,33 @@ func mirror(j *job) (devices.GasMirror, *failure) {
 	return mr, nil
 }
 
+// periodLog reads a log request's period and the meter's log: a GSME's as its GPF mirrors it
+// (gas), an ESME's own (elec).
+func periodLog[T any](j *job, gas func(devices.GasMirror) []T, elec func() []T) (from, to time.Time, log []T, f *failure) {
+	if from, to, f = jobPeriod(j); f != nil {
+		return from, to, nil, f
+	}
+	if !isGas(j) {
+		return from, to, elec(), nil
+	}
+	mr, f := mirror(j)
+	if f != nil {
+		return from, to, nil, f
+	}
+	return from, to, gas(mr), nil
+}
+
+// inPeriod keeps the entries whose time (at) falls within the period.
+func inPeriod[T any](log []T, from, to time.Time, at func(T) time.Time) []T {
+	var in []T
+	for _, e := range log {
+		if inRange(at(e), from, to) {
+			in = append(in, e)
+		}
+	}
+	return in
+}
+
 func isGas(j *job) bool { return j.c.device.Kind != devices.KindESME }
 
 func elecTiers(j *job) int {
@@ -260,26 +287,12 @@ func lastN[T any](s []T, n int) []T {
 // readChangeLog is 4.4.2: the entries written when the tariff or payment mode changed, within
 // the period. A GSME's come from the GPF, which logs a change when a wake-up report shows it.
 func readChangeLog(j *job, now time.Time) ([]byte, *failure) {
-	from, to, f := jobPeriod(j)
+	from, to, log, f := periodLog(j, func(mr devices.GasMirror) []devices.ChangeEntry { return mr.Reads.Changes },
+		func() []devices.ChangeEntry { return j.p.ESME.ChangeLog() })
 	if f != nil {
 		return nil, f
 	}
-	var log []devices.ChangeEntry
-	if isGas(j) {
-		mr, f := mirror(j)
-		if f != nil {
-			return nil, f
-		}
-		log = mr.Reads.Changes
-	} else {
-		log = j.p.ESME.ChangeLog()
-	}
-	var in []devices.ChangeEntry
-	for _, e := range log {
-		if inRange(e.Time, from, to) {
-			in = append(in, e)
-		}
-	}
+	in := inPeriod(log, from, to, func(e devices.ChangeEntry) time.Time { return e.Time })
 	m := success("RetrieveCoMOrTariffTriggeredBillingDataLogRsp")
 	if isGas(j) {
 		m.Start("Gas")
@@ -373,19 +386,10 @@ func readDebtPayments(j *job, now time.Time) ([]byte, *failure) {
 // readCredits is 4.4.5: the top-ups within the period (a GSME's from the ZCL top-up log it
 // reports to the GPF).
 func readCredits(j *job, now time.Time) ([]byte, *failure) {
-	from, to, f := jobPeriod(j)
+	from, to, log, f := periodLog(j, func(mr devices.GasMirror) []devices.AmountEntry { return mr.Reads.TopUps },
+		func() []devices.AmountEntry { return j.p.ESME.CreditLog() })
 	if f != nil {
 		return nil, f
-	}
-	var log []devices.AmountEntry
-	if isGas(j) {
-		mr, f := mirror(j)
-		if f != nil {
-			return nil, f
-		}
-		log = mr.Reads.TopUps
-	} else {
-		log = j.p.ESME.CreditLog()
 	}
 	m := success("RetrieveBillingDataLogPrepaymentCreditsRsp").Start("PrepaymentCredits")
 	amountLog(m, log, from, to, 5)
@@ -734,27 +738,16 @@ func readPrepaymentConfiguration(j *job, now time.Time) ([]byte, *failure) {
 // readPrepaymentDailyLog is 4.14: the prepayment data at each local midnight within the period
 // (a GSME's as the GPF saw it at the first wake-up of each day).
 func readPrepaymentDailyLog(j *job, now time.Time) ([]byte, *failure) {
-	from, to, f := jobPeriod(j)
+	from, to, log, f := periodLog(j, func(mr devices.GasMirror) []devices.PrepaymentSnapshot { return mr.Reads.PrepayDaily },
+		func() []devices.PrepaymentSnapshot { return j.p.ESME.PrepaymentDailyLog(now) })
 	if f != nil {
 		return nil, f
 	}
-	var log []devices.PrepaymentSnapshot
 	fuel := "Electricity"
 	if isGas(j) {
-		mr, f := mirror(j)
-		if f != nil {
-			return nil, f
-		}
-		log, fuel = mr.Reads.PrepayDaily, "Gas"
-	} else {
-		log = j.p.ESME.PrepaymentDailyLog(now)
+		fuel = "Gas"
 	}
-	var in []devices.PrepaymentSnapshot
-	for _, s := range log {
-		if inRange(s.Time, from, to) {
-			in = append(in, s)
-		}
-	}
+	in := inPeriod(log, from, to, func(s devices.PrepaymentSnapshot) time.Time { return s.Time })
 	m := success("ReadPrepaymentDailyReadLogRsp").Start(fuel)
 	for _, s := range lastN(in, 31) {
 		prepaymentData(m.Start("LogEntry"), s).End()
