@@ -21,7 +21,6 @@ import (
 	"github.com/smetsim/smetsim/simulator/catalogue"
 	"github.com/smetsim/smetsim/simulator/dcc"
 	"github.com/smetsim/smetsim/simulator/fleet"
-	"github.com/smetsim/smetsim/simulator/inventory"
 	"github.com/smetsim/smetsim/simulator/users"
 )
 
@@ -44,9 +43,7 @@ func startExternalDCC() *externalDCC {
 	Expect(err).NotTo(HaveOccurred())
 	keys, err := dcc.LoadKeys(fixtures.FS, fixtures.PKIDir, fixtures.UsersFile, dir)
 	Expect(err).NotTo(HaveOccurred())
-	epc, _ := fixtures.FS.ReadFile(fixtures.EPCFile)
-	ppc, _ := fixtures.FS.ReadFile(fixtures.PPCFile)
-	lists, err := inventory.ParseLists(fixtures.EPCFile, epc, fixtures.PPCFile, ppc, cat.Lookup)
+	lists, err := scenarios.FixtureLists()
 	Expect(err).NotTo(HaveOccurred())
 
 	ext := &externalDCC{}

@@ -17,13 +17,13 @@ import (
 	"github.com/smetsim/smetsim/devices"
 	"github.com/smetsim/smetsim/fixtures"
 	"github.com/smetsim/smetsim/internal/testtool"
+	"github.com/smetsim/smetsim/scenarios"
 	"github.com/smetsim/smetsim/scenarios/uts"
 	"github.com/smetsim/smetsim/simulator/catalogue"
 	"github.com/smetsim/smetsim/simulator/dcc"
 	"github.com/smetsim/smetsim/simulator/duis"
 	"github.com/smetsim/smetsim/simulator/duis/dsig"
 	"github.com/smetsim/smetsim/simulator/fleet"
-	"github.com/smetsim/smetsim/simulator/inventory"
 	"github.com/smetsim/smetsim/simulator/users"
 )
 
@@ -58,9 +58,7 @@ func startUTS(pack *uts.Pack, responseURL string) *utsServer {
 	Expect(err).NotTo(HaveOccurred())
 	keys, err := dcc.LoadKeys(fixtures.FS, fixtures.PKIDir, fixtures.UsersFile, dir)
 	Expect(err).NotTo(HaveOccurred())
-	epc, _ := fixtures.FS.ReadFile(fixtures.EPCFile)
-	ppc, _ := fixtures.FS.ReadFile(fixtures.PPCFile)
-	lists, err := inventory.ParseLists(fixtures.EPCFile, epc, fixtures.PPCFile, ppc, cat.Lookup)
+	lists, err := scenarios.FixtureLists()
 	Expect(err).NotTo(HaveOccurred())
 
 	s, err := uts.New(uts.Config{Pack: pack, DCC: dcc.Config{Fleet: f, Catalogue: cat, Users: dir, Keys: keys, Lists: lists,
