@@ -350,19 +350,7 @@ func (f *fileLoader) parse(data []byte) (*Scenario, *yamldoc.Node) {
 		}
 	}
 	if n := root.Get("parameters"); n != nil {
-		items := f.list(n)
-		if n.Kind == yamldoc.SequenceNode && len(items) == 0 {
-			f.add(n.Errorf("no rows: give at least one {name: value} row, or leave parameters out"))
-		}
-		for _, item := range items {
-			if row, ok := f.row(item); ok {
-				if len(row.Values) == 0 {
-					f.add(item.Errorf("an empty row: give its variables as {name: value}"))
-					continue
-				}
-				sc.Parameters = append(sc.Parameters, row)
-			}
-		}
+		sc.Parameters = f.rows(n, "no rows: give at least one {name: value} row, or leave parameters out")
 	}
 	if n := root.Get("ppc_open"); n != nil {
 		for _, item := range f.list(n) {
@@ -493,6 +481,26 @@ func (f *fileLoader) mapping(n *yamldoc.Node, want string) bool {
 		return false
 	}
 	return true
+}
+
+// rows reads a list of {name: value} rows (parameters, a step's foreach); an empty list gets
+// empty (the error for it), an empty row its own error.
+func (f *fileLoader) rows(n *yamldoc.Node, empty string) []Row {
+	items := f.list(n)
+	if n.Kind == yamldoc.SequenceNode && len(items) == 0 {
+		f.add(n.Errorf("%s", empty))
+	}
+	var out []Row
+	for _, item := range items {
+		if row, ok := f.row(item); ok {
+			if len(row.Values) == 0 {
+				f.add(item.Errorf("an empty row: give its variables as {name: value}"))
+				continue
+			}
+			out = append(out, row)
+		}
+	}
+	return out
 }
 
 // row reads a mapping of variable names to values.

@@ -90,19 +90,7 @@ func (f *fileLoader) step(n *yamldoc.Node) (Step, bool) {
 		st.Where["name"] = posOf(v)
 	}
 	if v := n.Get("foreach"); v != nil {
-		items := f.list(v)
-		if v.Kind == yamldoc.SequenceNode && len(items) == 0 {
-			f.add(v.Errorf("no rows: give at least one {name: value} row"))
-		}
-		for _, item := range items {
-			if row, ok := f.row(item); ok {
-				if len(row.Values) == 0 {
-					f.add(item.Errorf("an empty row: give its variables as {name: value}"))
-					continue
-				}
-				st.ForEach = append(st.ForEach, row)
-			}
-		}
+		st.ForEach = f.rows(v, "no rows: give at least one {name: value} row")
 	}
 	e := found[0]
 	v := e.Value
